@@ -1,0 +1,280 @@
+"""Tables (SQLAlchemy Core). The Alembic migrations build exactly this schema; a test
+compares them so the two cannot drift."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out. PostgreSQL stores ``timestamptz``;
+    SQLite has no zone type, so it stores naive UTC and we put the zone back."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the database; times must be aware")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
+Money = BigInteger  # integer fen
+
+stores = Table(
+    "stores",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("return_address", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False, index=True),
+    Column("buyer_id", String(64), nullable=False, index=True),
+    Column("paid_at", UTCDateTime, nullable=False),
+    Column("shipped_at", UTCDateTime),
+    Column("delivered_at", UTCDateTime),
+    Column("completed_at", UTCDateTime),
+    Column("shipping_fee", Money, nullable=False),
+    Column("free_shipping_threshold", Money),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", String(64), ForeignKey("orders.id"), primary_key=True),
+    Column("line_id", String(64), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("paid", Money, nullable=False),
+    Column("no_reason_waived", Boolean, nullable=False, default=False),
+    Column("usage_days", Integer),
+    Column("return_insurance_cap", Money),
+)
+
+cases = Table(
+    "cases",
+    metadata,
+    # The surrogate sequence orders lists (keyset pagination); ``id`` is the public id.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(40), nullable=False, unique=True),
+    Column("order_id", String(64), nullable=False),
+    Column("line_id", String(64), nullable=False),
+    Column("store_id", String(64), ForeignKey("stores.id"), nullable=False, index=True),
+    Column("buyer_id", String(64), nullable=False, index=True),
+    Column("type", String(20), nullable=False),
+    Column("reason", String(24), nullable=False),
+    Column("status", String(32), nullable=False, index=True),
+    Column("phase", String(12), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("refunded", Money, nullable=False),
+    Column("line_paid", Money, nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("status_since", UTCDateTime, nullable=False),
+    Column("deadline", UTCDateTime),
+    Column("deadline_action", String(24)),
+    Column("deadline_rule", String(64)),
+    Column("deadline_provisional", Boolean, nullable=False, default=False),
+    Column("version", Integer, nullable=False),
+    Column("entry", Integer, nullable=False),
+    Column("description", Text),
+    Column("evidence_ids", JSONType, nullable=False),
+    Column("eligibility_rule", String(64)),
+    Column("return_address", Text),
+    Column("return_shipment", JSONType),
+    Column("replacement_shipment", JSONType),
+    Column("refusal_reason", Text),
+    Column("refusal_note", Text),
+    Column("receipt_refused", Boolean, nullable=False, default=False),
+    Column("repair_failures", Integer, nullable=False, default=0),
+    Column("ruling", JSONType),
+    Column("freight", JSONType),
+    Column("closed_by", String(32)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
+    # At most one open case per order line, enforced by the database so that two
+    # concurrent opens cannot both win.
+    Index(
+        "uq_cases_open_per_line",
+        "order_id",
+        "line_id",
+        unique=True,
+        sqlite_where=text("status NOT IN ('completed', 'closed')"),
+        postgresql_where=text("status NOT IN ('completed', 'closed')"),
+    ),
+    Index("ix_cases_line", "order_id", "line_id"),
+)
+
+case_events = Table(
+    "case_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), ForeignKey("cases.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor_role", String(16), nullable=False),
+    Column("actor_id", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("from_status", String(32)),
+    Column("to_status", String(32), nullable=False),
+    Column("before", JSONType, nullable=False),
+    Column("after", JSONType, nullable=False),
+    Column("data", JSONType, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
+)
+
+# One row per case: its armed deadline. Re-arming replaces the row; the ``entry``
+# it carries fences a claim made before the re-arming.
+timers = Table(
+    "timers",
+    metadata,
+    Column("case_id", String(40), ForeignKey("cases.id"), primary_key=True),
+    Column("entry", Integer, nullable=False),
+    Column("due_at", UTCDateTime, nullable=False, index=True),
+    Column("action", String(24), nullable=False),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+)
+
+payouts = Table(
+    "payouts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("kind", String(12), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("key", String(80), nullable=False, unique=True),
+    Column("state", String(12), nullable=False, index=True),
+    Column("requested_at", UTCDateTime, nullable=False),
+    Column("settled_at", UTCDateTime),
+    Column("reference", String(120)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("lease_owner", String(64)),
+    Column("lease_until", UTCDateTime),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("principal", String(100), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("headers", JSONType, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("subject", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    # Null until an action cites it: a buyer uploads photos, then opens the case with them.
+    Column("case_id", String(40), ForeignKey("cases.id"), index=True),
+    Column("kind", String(32), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("filename", String(255)),
+    Column("content", LargeBinary, nullable=False),
+    Column("uploaded_by_role", String(16), nullable=False),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), ForeignKey("cases.id"), nullable=False, index=True),
+    Column("author_role", String(16), nullable=False),
+    Column("author_id", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# The test clock of DESIGN 3.6, shared by every server and worker process.
+test_clock = Table(
+    "test_clock",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("now", UTCDateTime, nullable=False),
+    Column("set_at", UTCDateTime, nullable=False),
+)
+
+# The simulated payment gateway's own ledger: what an external payment system would
+# remember about each idempotency key. It lives beside our tables only because the
+# simulation needs durable memory; nothing of ours writes it in our transactions.
+sim_gateway_ledger = Table(
+    "sim_gateway_ledger",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("case_id", String(40), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("calls", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)

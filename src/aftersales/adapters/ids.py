@@ -1,0 +1,25 @@
+"""Public ids: a prefix and a ULID-like body (time-ordered, 80 random bits)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def _b32(n: int, length: int) -> str:
+    out = []
+    for _ in range(length):
+        n, r = divmod(n, 32)
+        out.append(_CROCKFORD[r])
+    return "".join(reversed(out))
+
+
+def new_id(prefix: str) -> str:
+    ms = time.time_ns() // 1_000_000
+    return f"{prefix}_{_b32(ms, 10)}{_b32(secrets.randbits(80), 16)}"
+
+
+def new_case_id() -> str:
+    return new_id("cs")

@@ -1,0 +1,267 @@
+"""Eligibility: may the buyer open this type for this reason on this line, and until when?
+
+Every answer names the rule behind it and explains itself in zh-CN and en
+(DESIGN 3.4). The same function answers ``GET …/eligibility`` and guards
+``open``, so what the buyer is told is what the system enforces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from aftersales.domain import errors
+from aftersales.domain.model import CaseType, Line, Order, Phase, Reason
+from aftersales.domain.policy import EligibilityRule, Pack, Text
+from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar, add, next_local_midnight
+
+
+class Verdict(StrEnum):
+    ALLOWED = "allowed"
+    CASE_OPEN = "case_open"
+    ATTEMPTS = "attempts"
+    NOT_ELIGIBLE = "not_eligible"
+    WINDOW_EXPIRED = "window_expired"
+
+
+@dataclass(frozen=True, slots=True)
+class LineHistory:
+    """What earlier cases on the line mean for a new one."""
+
+    open_case_id: str | None = None
+    after_sale_cases: int = 0  # opened in the after_sale phase, withdrawn ones included
+    reopen_grants: int = 0
+    refunded: int = 0  # goods refunded on the line by its cases so far
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    type: CaseType
+    reason: Reason
+    allowed: bool
+    deadline: datetime | None
+    rule: str
+    explanation: Text
+    verdict: Verdict
+    provisional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _WindowState:
+    started: bool
+    deadline: datetime | None  # None: the closing event has not happened yet
+    provisional: bool
+
+    def open_at(self, at: datetime) -> bool:
+        return self.started and (self.deadline is None or at < self.deadline)
+
+
+def fmt_local(instant: datetime, zone: ZoneInfo) -> str:
+    local = instant.astimezone(zone)
+    off = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{off[:3]}:{off[3:]})"
+
+
+_EVENT_TEXT = {
+    "paid_at": Text("付款", "payment"),
+    "shipped_at": Text("卖家发货", "the seller ships"),
+    "delivered_at": Text("签收", "delivery"),
+    "completed_at": Text("交易成功", "the order completes"),
+}
+
+
+def _event(order: Order, name: str, at: datetime) -> datetime | None:
+    value: datetime | None = getattr(order, name)
+    return value if value is not None and value <= at else None
+
+
+def _window(rule: EligibilityRule, order: Order, at: datetime, pack: Pack, cal: BusinessCalendar) -> _WindowState:
+    w = rule.window
+    if _event(order, w.opens, at) is None:
+        return _WindowState(False, None, False)
+    closing = _event(order, w.closes, at)
+    if closing is None:
+        return _WindowState(True, None, False)
+    base = next_local_midnight(closing, pack.zone) if w.start == "next_day" else closing
+    if w.length is None:
+        return _WindowState(True, base, False)
+    d = add(base, w.length, pack.zone, cal)
+    return _WindowState(True, d.at, d.provisional)
+
+
+def _exclusion(rule: EligibilityRule, line: Line) -> Text | None:
+    """Why ``rule`` does not apply to this line's category, or None when it does."""
+    if line.category in rule.exclude_categories:
+        return Text("该类商品依法不适用此规则", "goods of this category are excluded by law")
+    if line.category in rule.optional_categories and line.no_reason_waived:
+        return Text("购买时您已确认该商品不适用此规则", "at purchase the buyer confirmed this item is excluded")
+    if rule.only_categories is not None and line.category not in rule.only_categories:
+        return Text("该规则只适用于其他类目", "the rule applies to other categories only")
+    return None
+
+
+def options(
+    order: Order,
+    line: Line,
+    at: datetime,
+    pack: Pack,
+    history: LineHistory,
+    calendar: BusinessCalendar | None = None,
+) -> list[Option]:
+    """One answer for every type and reason pair, in the contract's order."""
+    cal = calendar or WeekdayCalendar()
+    windows: dict[str, _WindowState] = {}
+    return [
+        _assess(order, line, t, r, at, pack, history, cal, windows) for t in CaseType for r in Reason
+    ]
+
+
+def assess(
+    order: Order,
+    line: Line,
+    case_type: CaseType,
+    reason: Reason,
+    at: datetime,
+    pack: Pack,
+    history: LineHistory,
+    calendar: BusinessCalendar | None = None,
+) -> Option:
+    """The answer for one pair."""
+    return _assess(order, line, case_type, reason, at, pack, history, calendar or WeekdayCalendar(), {})
+
+
+def require(
+    order: Order,
+    line: Line,
+    case_type: CaseType,
+    reason: Reason,
+    at: datetime,
+    pack: Pack,
+    history: LineHistory,
+    calendar: BusinessCalendar | None = None,
+) -> Option:
+    """The allowing answer for one pair, or the domain error that refuses it."""
+    opt = assess(order, line, case_type, reason, at, pack, history, calendar)
+    if opt.allowed:
+        return opt
+    err: type[errors.DomainError] = {
+        Verdict.CASE_OPEN: errors.CaseAlreadyOpen,
+        Verdict.ATTEMPTS: errors.AttemptsExhausted,
+        Verdict.NOT_ELIGIBLE: errors.NotEligible,
+        Verdict.WINDOW_EXPIRED: errors.WindowExpired,
+    }[opt.verdict]
+    raise err(opt.explanation.en, opt.explanation.zh, rule=opt.rule)
+
+
+def _assess(
+    order: Order,
+    line: Line,
+    t: CaseType,
+    r: Reason,
+    at: datetime,
+    pack: Pack,
+    history: LineHistory,
+    cal: BusinessCalendar,
+    windows: dict[str, _WindowState],
+) -> Option:
+    if history.open_case_id is not None:
+        return Option(
+            t, r, False, None, "case_open",
+            Text(
+                f"该商品已有进行中的售后单 {history.open_case_id},处理完毕前不能再申请",
+                f"This line already has an open case ({history.open_case_id}); no other may open until it ends",
+            ),
+            Verdict.CASE_OPEN,
+        )
+    if (
+        pack.after_sale_attempts is not None
+        and order.phase(at) is Phase.AFTER_SALE
+        and history.after_sale_cases >= pack.after_sale_attempts + history.reopen_grants
+    ):
+        src = pack.sources.get("after_sale_attempts", "")
+        return Option(
+            t, r, False, None, "attempts",
+            Text(
+                f"该商品交易成功后的售后机会({pack.after_sale_attempts} 次)已用完,撤销的申请也计入。(依据:{src})",
+                f"This line has used its after-sale claim ({pack.after_sale_attempts}); a withdrawn one counts. "
+                f"(Source: {src})",
+            ),
+            Verdict.ATTEMPTS,
+        )
+
+    best: tuple[EligibilityRule, _WindowState] | None = None
+    expired: tuple[EligibilityRule, _WindowState] | None = None
+    not_started: EligibilityRule | None = None
+    excluded: tuple[EligibilityRule, Text] | None = None
+    for rule in pack.pair_rules[(t, r)]:
+        why = _exclusion(rule, line)
+        if why is not None:
+            excluded = excluded or (rule, why)
+            continue
+        state = windows.get(rule.id)
+        if state is None:
+            state = windows[rule.id] = _window(rule, order, at, pack, cal)
+        if state.open_at(at):
+            # The latest-ending allowing rule answers; no deadline yet beats any deadline.
+            if best is None or (
+                best[1].deadline is not None and (state.deadline is None or state.deadline > best[1].deadline)
+            ):
+                best = (rule, state)
+        elif state.started:
+            assert state.deadline is not None
+            if expired is None or (expired[1].deadline is not None and state.deadline > expired[1].deadline):
+                expired = (rule, state)
+        else:
+            not_started = not_started or rule
+
+    tl, rl = pack.type_label(t), pack.reason_label(r)
+    if best is not None:
+        rule, state = best
+        if state.deadline is None:
+            ev = _EVENT_TEXT[rule.window.closes]
+            if rule.window.length is not None:
+                zh_len, en_len = rule.window.length.describe()
+                until = Text(f"{ev.zh}后 {zh_len}内", f"until {en_len} after {ev.en}")
+            else:
+                until = Text(f"{ev.zh}前", f"until {ev.en}")
+            text = Text(
+                f"{rule.text.zh}。现在可申请{tl.zh},{until.zh}有效。(依据:{rule.source})",
+                f"{rule.text.en}. A {tl.en} may be opened now, {until.en}. (Source: {rule.source})",
+            )
+        else:
+            text = Text(
+                f"{rule.text.zh}。可申请{tl.zh}至 {fmt_local(state.deadline, pack.zone)}。(依据:{rule.source})",
+                f"{rule.text.en}. A {tl.en} may be opened until {fmt_local(state.deadline, pack.zone)}. "
+                f"(Source: {rule.source})",
+            )
+        return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
+    if expired is not None:
+        rule, state = expired
+        assert state.deadline is not None
+        text = Text(
+            f"{rule.text.zh}。该期限已于 {fmt_local(state.deadline, pack.zone)} 结束。(依据:{rule.source})",
+            f"{rule.text.en}. This window closed at {fmt_local(state.deadline, pack.zone)}. (Source: {rule.source})",
+        )
+        return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
+    if not_started is not None:
+        ev = _EVENT_TEXT[not_started.window.opens]
+        text = Text(
+            f"{not_started.text.zh}。{ev.zh}后才可申请。(依据:{not_started.source})",
+            f"{not_started.text.en}. Not before {ev.en}. (Source: {not_started.source})",
+        )
+        return Option(t, r, False, None, not_started.id, text, Verdict.NOT_ELIGIBLE)
+    if excluded is not None:
+        rule, why = excluded
+        cl = pack.category_label(line.category)
+        text = Text(
+            f"{cl.zh}:{why.zh}——{rule.text.zh}。(依据:{rule.source})",
+            f"{cl.en}: {why.en} — {rule.text.en}. (Source: {rule.source})",
+        )
+        return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
+    text = Text(
+        f"{pack.text.zh}中没有允许因“{rl.zh}”申请{tl.zh}的规则。",
+        f"No rule of the {pack.text.en} allows a {tl.en} for “{rl.en}”.",
+    )
+    return Option(t, r, False, None, "no_rule", text, Verdict.NOT_ELIGIBLE)

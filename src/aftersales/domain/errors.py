@@ -1,0 +1,103 @@
+"""Domain errors. Each carries the stable ``code`` of the public contract (DESIGN 3.2, 3.6).
+
+The API maps a code to its HTTP status; the scenario runner compares codes. A
+message exists in zh-CN and en because it reaches buyers and sellers as is.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class DomainError(Exception):
+    """A request the rules refuse. Nothing was written when one is raised."""
+
+    code: ClassVar[str] = "domain_error"
+    status: ClassVar[int] = 409
+
+    def __init__(self, en: str, zh: str | None = None, **extra: Any) -> None:
+        super().__init__(en)
+        self.en = en
+        self.zh = zh or en
+        self.extra = extra
+
+
+class ValidationFailed(DomainError):
+    """The request is malformed or inconsistent (a field missing, an amount on an exchange …)."""
+
+    code = "validation_failed"
+    status = 422
+
+
+class NotFound(DomainError):
+    """The object does not exist, or belongs to another party (we do not tell which)."""
+
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    """The actor's role may never take this action, whatever the case's status."""
+
+    code = "forbidden"
+    status = 403
+
+
+class VersionConflict(DomainError):
+    """The case changed since the version the client last saw (If-Match) or during the write."""
+
+    code = "version_conflict"
+    status = 412
+
+
+class IllegalTransition(DomainError):
+    """The action is not allowed from the case's current status."""
+
+    code = "illegal_transition"
+    status = 409
+
+
+class CaseAlreadyOpen(DomainError):
+    """The order line already has an open case; at most one may be open per line."""
+
+    code = "case_already_open"
+    status = 409
+
+
+class AttemptsExhausted(DomainError):
+    """The line has used its after-sale claims (a withdrawn one counts)."""
+
+    code = "attempts_exhausted"
+    status = 409
+
+
+class NotEligible(DomainError):
+    """No rule of the pack allows this type and reason on this line at all."""
+
+    code = "not_eligible"
+    status = 422
+
+
+class WindowExpired(DomainError):
+    """A rule would allow this type and reason, but every such window has closed."""
+
+    code = "window_expired"
+    status = 422
+
+
+class RefusalNotAllowed(DomainError):
+    """The seller may not refuse this request (goods not shipped, no-reason return in window …)."""
+
+    code = "refusal_not_allowed"
+    status = 409
+
+
+class AmountExceedsPaid(DomainError):
+    """The amount plus what the line's other cases refunded exceeds what was paid for the line."""
+
+    code = "amount_exceeds_paid"
+    status = 422
+
+
+class InvalidPolicy(ValueError):
+    """A policy pack file does not have the expected shape."""

@@ -1,0 +1,69 @@
+"""Shipping-fee settlement (运费, DESIGN 3.5): who bears each leg, decided by rules, not argument.
+
+Order of precedence: a ruling's ``fault`` decides every leg (谁过错谁承担); then
+the reason's class; a leg still unassigned falls on the seller (T3 §49: before
+intervention, unspecified freight is the seller's). Agreements between the
+parties and generous store clauses slot in above the reason class.
+"""
+
+from __future__ import annotations
+
+from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass
+from aftersales.domain.policy import Pack
+
+
+def _legs(case: Case, order: Order) -> tuple[bool, bool, bool]:
+    """(return, outbound, replacement): which legs the case has at all."""
+    has_return = case.type.has_return
+    # The outbound leg is in question only where goods are refunded after they were sent.
+    has_outbound = case.type.refunds_goods and order.shipped_at is not None and order.shipped_at <= case.opened_at
+    return has_return, has_outbound, case.type.has_replacement
+
+
+def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int = 0) -> Freight:
+    """The case's freight settlement as things stand now."""
+    has_return, has_outbound, has_replacement = _legs(case, order)
+
+    def pick(has: bool, who: Party) -> Party | None:
+        return who if has else None
+
+    def compensation(return_payer: Party | None) -> int:
+        shipment = case.return_shipment
+        if return_payer is not Party.SELLER or shipment is None or not shipment.fee:
+            return 0
+        return min(shipment.fee, pack.compensation_cap)
+
+    if case.ruling is not None and case.ruling.fault is not None:
+        who = case.ruling.fault
+        ret = pick(has_return, who)
+        return Freight(ret, pick(has_outbound, who), pick(has_replacement, who), compensation(ret), "ruling_fault")
+
+    klass = REASON_CLASS[case.reason]
+    if klass is not ReasonClass.BUYER_PREFERENCE:
+        # Seller fault, counterfeit and non-receipt: the seller bears every leg (C1 art. 24).
+        ret = pick(has_return, Party.SELLER)
+        return Freight(
+            ret, pick(has_outbound, Party.SELLER), pick(has_replacement, Party.SELLER), compensation(ret),
+            "seller_fault",
+        )
+
+    # Buyer preference: the buyer bears the return leg and an exchange's replacement leg
+    # (C1 art. 25, T3 §53-54). The outbound fee stays with the buyer where the order was not
+    # free-shipping, or where this return breaks the free-shipping threshold (C3 art. 18).
+    rule = "buyer_preference"
+    outbound = Party.SELLER
+    if order.shipping_fee > 0:
+        outbound, rule = Party.BUYER, "buyer_preference_not_free_shipping"
+    elif order.free_shipping_threshold is not None:
+        remaining = order.total_paid - order_refunded_elsewhere - case.amount
+        # A full return breaks nothing: only a partial one can leave too little behind.
+        if 0 < remaining < order.free_shipping_threshold:
+            outbound, rule = Party.BUYER, "buyer_preference_breaks_free_shipping"
+    replacement = Party.BUYER if case.type is CaseType.EXCHANGE else Party.SELLER
+    return Freight(
+        pick(has_return, Party.BUYER),
+        pick(has_outbound, outbound),
+        pick(has_replacement, replacement),
+        0,
+        rule,
+    )

@@ -1,0 +1,325 @@
+"""Entities and value types of the after-sales domain. Names follow DESIGN 3 exactly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    AWAITING_SELLER = "awaiting_seller"
+    SELLER_REFUSED = "seller_refused"
+    AWAITING_RETURN = "awaiting_return"
+    AWAITING_RECEIPT = "awaiting_receipt"
+    PLATFORM_REVIEW = "platform_review"
+    AWAITING_REPLACEMENT = "awaiting_replacement"
+    AWAITING_BUYER_CONFIRMATION = "awaiting_buyer_confirmation"
+    REFUNDING = "refunding"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (Status.COMPLETED, Status.CLOSED)
+
+
+OPEN_STATUSES = frozenset(s for s in Status if not s.terminal)
+
+
+class CaseType(StrEnum):
+    REFUND_ONLY = "refund_only"
+    RETURN_REFUND = "return_refund"
+    EXCHANGE = "exchange"
+    REPAIR = "repair"
+    RESHIP = "reship"
+
+    @property
+    def refunds_goods(self) -> bool:
+        return self in (CaseType.REFUND_ONLY, CaseType.RETURN_REFUND)
+
+    @property
+    def has_return(self) -> bool:
+        return self in (CaseType.RETURN_REFUND, CaseType.EXCHANGE, CaseType.REPAIR)
+
+    @property
+    def has_replacement(self) -> bool:
+        return self in (CaseType.EXCHANGE, CaseType.REPAIR, CaseType.RESHIP)
+
+
+class Reason(StrEnum):
+    NO_REASON = "no_reason"
+    CHANGED_MIND = "changed_mind"
+    SIZE = "size"
+    QUALITY = "quality"
+    NOT_AS_DESCRIBED = "not_as_described"
+    WRONG_ITEM = "wrong_item"
+    DAMAGED = "damaged"
+    MISSING_PARTS = "missing_parts"
+    COUNTERFEIT = "counterfeit"
+    NOT_RECEIVED = "not_received"
+
+
+class ReasonClass(StrEnum):
+    BUYER_PREFERENCE = "buyer_preference"
+    SELLER_FAULT = "seller_fault"
+    COUNTERFEIT = "counterfeit"
+    NOT_RECEIVED = "not_received"
+
+
+REASON_CLASS: dict[Reason, ReasonClass] = {
+    Reason.NO_REASON: ReasonClass.BUYER_PREFERENCE,
+    Reason.CHANGED_MIND: ReasonClass.BUYER_PREFERENCE,
+    Reason.SIZE: ReasonClass.BUYER_PREFERENCE,
+    Reason.QUALITY: ReasonClass.SELLER_FAULT,
+    Reason.NOT_AS_DESCRIBED: ReasonClass.SELLER_FAULT,
+    Reason.WRONG_ITEM: ReasonClass.SELLER_FAULT,
+    Reason.DAMAGED: ReasonClass.SELLER_FAULT,
+    Reason.MISSING_PARTS: ReasonClass.SELLER_FAULT,
+    Reason.COUNTERFEIT: ReasonClass.COUNTERFEIT,
+    Reason.NOT_RECEIVED: ReasonClass.NOT_RECEIVED,
+}
+
+
+class Category(StrEnum):
+    GENERAL = "general"
+    APPAREL = "apparel"
+    SHOES = "shoes"
+    BAGS = "bags"
+    INTIMATE_APPAREL = "intimate_apparel"
+    FOOD = "food"
+    COSMETICS = "cosmetics"
+    CUSTOM_MADE = "custom_made"
+    FRESH = "fresh"
+    DIGITAL_DOWNLOAD = "digital_download"
+    PERIODICAL = "periodical"
+    SANBAO_DURABLE = "sanbao_durable"
+    SANBAO_NONDURABLE = "sanbao_nondurable"
+    VIRTUAL = "virtual"
+
+
+class Role(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+    AGENT = "agent"
+    OPERATOR = "operator"
+    INTEGRATION = "integration"
+    SYSTEM = "system"
+
+
+class Phase(StrEnum):
+    IN_SALE = "in_sale"
+    AFTER_SALE = "after_sale"
+
+
+class Party(StrEnum):
+    BUYER = "buyer"
+    SELLER = "seller"
+
+
+class RulingOutcome(StrEnum):
+    REFUND = "refund"
+    RETURN_THEN_REFUND = "return_then_refund"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    role: Role
+    id: str
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(Role.SYSTEM, "system")
+
+
+@dataclass(slots=True)
+class Store:
+    id: str
+    name: str
+    return_address: str
+
+
+@dataclass(slots=True)
+class Line:
+    id: str
+    title: str
+    category: Category
+    quantity: int
+    paid: int
+    no_reason_waived: bool = False
+    usage_days: int | None = None
+    return_insurance_cap: int | None = None
+
+
+@dataclass(slots=True)
+class Order:
+    id: str
+    store_id: str
+    buyer_id: str
+    paid_at: datetime
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    completed_at: datetime | None
+    shipping_fee: int
+    lines: list[Line]
+    free_shipping_threshold: int | None = None
+
+    def line(self, line_id: str) -> Line | None:
+        for line in self.lines:
+            if line.id == line_id:
+                return line
+        return None
+
+    @property
+    def total_paid(self) -> int:
+        return sum(line.paid for line in self.lines)
+
+    # "Times after now count as not yet happened" (DESIGN 3.6): every question
+    # about the order's progress is asked at an instant.
+    def shipped(self, at: datetime) -> bool:
+        return self.shipped_at is not None and self.shipped_at <= at
+
+    def delivered(self, at: datetime) -> bool:
+        return self.delivered_at is not None and self.delivered_at <= at
+
+    def completed(self, at: datetime) -> bool:
+        return self.completed_at is not None and self.completed_at <= at
+
+    def phase(self, at: datetime) -> Phase:
+        return Phase.AFTER_SALE if self.completed(at) else Phase.IN_SALE
+
+    def goods_state(self, at: datetime) -> str:
+        """``not_shipped`` / ``shipped`` (not yet delivered) / ``delivered``."""
+        if self.delivered(at):
+            return "delivered"
+        if self.shipped(at):
+            return "shipped"
+        return "not_shipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    carrier: str
+    tracking_no: str
+    fee: int | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Ruling:
+    outcome: RulingOutcome
+    amount: int | None
+    fault: Party | None
+    note: str | None
+    agent_id: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Freight:
+    """Who bears each shipping leg (DESIGN 3.5); ``None`` where the case has no such leg."""
+
+    return_leg: Party | None
+    outbound_leg: Party | None
+    replacement_leg: Party | None
+    compensation: int
+    rule: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "return_leg": self.return_leg.value if self.return_leg else None,
+            "outbound_leg": self.outbound_leg.value if self.outbound_leg else None,
+            "replacement_leg": self.replacement_leg.value if self.replacement_leg else None,
+            "compensation": self.compensation,
+            "rule": self.rule,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Freight:
+        def party(v: Any) -> Party | None:
+            return Party(v) if v else None
+
+        return cls(
+            party(d.get("return_leg")),
+            party(d.get("outbound_leg")),
+            party(d.get("replacement_leg")),
+            int(d.get("compensation", 0)),
+            str(d.get("rule", "")),
+        )
+
+
+@dataclass(slots=True)
+class Case:
+    """One after-sales request on one order line, from open to completed/closed.
+
+    ``version`` changes on every change (and so counts the history events);
+    ``entry`` changes only when a status is entered or its deadline re-armed,
+    which is what a timer is fenced by (DESIGN 4).
+    """
+
+    id: str
+    order_id: str
+    line_id: str
+    store_id: str
+    buyer_id: str
+    type: CaseType
+    reason: Reason
+    status: Status
+    phase: Phase
+    amount: int
+    refunded: int
+    line_paid: int
+    opened_at: datetime
+    status_since: datetime
+    deadline: datetime | None = None
+    deadline_action: str | None = None
+    deadline_rule: str | None = None
+    deadline_provisional: bool = False
+    version: int = 0
+    entry: int = 0
+    description: str | None = None
+    evidence_ids: list[str] = field(default_factory=list)
+    eligibility_rule: str | None = None
+    return_address: str | None = None
+    return_shipment: Shipment | None = None
+    replacement_shipment: Shipment | None = None
+    refusal_reason: str | None = None
+    refusal_note: str | None = None
+    receipt_refused: bool = False
+    repair_failures: int = 0
+    ruling: Ruling | None = None
+    freight: Freight | None = None
+    closed_by: str | None = None
+    updated_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return not self.status.terminal
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One entry of a case's append-only history: who did what, when, and what changed."""
+
+    case_id: str
+    seq: int
+    at: datetime
+    actor: Actor
+    action: str
+    from_status: Status | None
+    to_status: Status
+    before: dict[str, Any]
+    after: dict[str, Any]
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PayoutRequest:
+    """Money the platform must send to the buyer for a case, once."""
+
+    case_id: str
+    kind: str  # "goods" | "freight"
+    amount: int
+    key: str  # the payment gateway's idempotency key

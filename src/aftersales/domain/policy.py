@@ -1,0 +1,273 @@
+"""Policy packs: the platform's rules as data (DESIGN 4, ``policy/*.toml``).
+
+``Pack.from_dict`` is pure: the file is read by an adapter and handed over as a
+dict. Nothing in the code branches on a pack's name; a pack is its data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from aftersales.domain.errors import InvalidPolicy
+from aftersales.domain.model import REASON_CLASS, CaseType, Category, Reason, ReasonClass, Status
+from aftersales.domain.money import InvalidAmount, parse_yuan
+from aftersales.domain.timecalc import Duration
+
+LINE_EVENTS = ("paid_at", "shipped_at", "delivered_at", "completed_at")
+GOODS_STATES = ("not_shipped", "shipped", "delivered")
+DEADLINE_ACTIONS = ("agree", "close", "confirm_receipt", "escalate", "complete", "end_evidence_round", "resume")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """[opens, closes (+ start shift) + length). ``start="next_day"`` counts from the
+    local 00:00 after the closing event, as the 7-day no-reason window does."""
+
+    opens: str
+    closes: str
+    start: str | None
+    length: Duration | None
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRule:
+    id: str
+    types: frozenset[CaseType]
+    reason_classes: frozenset[ReasonClass]
+    reasons_by_type: Mapping[CaseType, frozenset[Reason]]
+    window: Window
+    exclude_categories: frozenset[Category]
+    optional_categories: frozenset[Category]
+    only_categories: frozenset[Category] | None
+    source: str
+    text: Text
+
+    def covers(self, case_type: CaseType, reason: Reason, reason_class: ReasonClass) -> bool:
+        if case_type not in self.types or reason_class not in self.reason_classes:
+            return False
+        restricted = self.reasons_by_type.get(case_type)
+        return restricted is None or reason in restricted
+
+
+@dataclass(frozen=True, slots=True)
+class TimeoutRule:
+    id: str
+    status: Status
+    types: frozenset[CaseType] | None
+    goods: frozenset[str] | None
+    after: Duration
+    action: str
+    source: str
+    text: Text
+
+    def matches(self, status: Status, case_type: CaseType, goods_state: str) -> bool:
+        return (
+            status is self.status
+            and (self.types is None or case_type in self.types)
+            and (self.goods is None or goods_state in self.goods)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalReason:
+    id: str
+    text: Text
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    zone: ZoneInfo
+    text: Text
+    after_sale_attempts: int | None
+    intervention_sla: Duration
+    compensation_cap: int
+    eligibility: tuple[EligibilityRule, ...]
+    timeouts: tuple[TimeoutRule, ...]
+    not_intact: tuple[RefusalReason, ...]
+    common_refusals: tuple[RefusalReason, ...]
+    type_labels: Mapping[str, Text]
+    reason_labels: Mapping[str, Text]
+    category_labels: Mapping[str, Text]
+    sources: Mapping[str, str]
+    # Which rules speak to each (type, reason) pair, in file order: computed once per pack
+    # because eligibility asks it for every pair of every line.
+    pair_rules: Mapping[tuple[CaseType, Reason], tuple[EligibilityRule, ...]]
+
+    def timeout_for(self, status: Status, case_type: CaseType, goods_state: str) -> TimeoutRule | None:
+        for rule in self.timeouts:
+            if rule.matches(status, case_type, goods_state):
+                return rule
+        return None
+
+    def type_label(self, t: CaseType) -> Text:
+        return self.type_labels.get(t.value, Text(t.value, t.value))
+
+    def reason_label(self, r: Reason) -> Text:
+        return self.reason_labels.get(r.value, Text(r.value, r.value))
+
+    def category_label(self, c: Category) -> Text:
+        return self.category_labels.get(c.value, Text(c.value, c.value))
+
+    def is_not_intact_reason(self, reason: str) -> bool:
+        return any(r.id == reason for r in self.not_intact)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Pack:
+        """Build a pack from its parsed TOML; raise InvalidPolicy naming the bad field."""
+        try:
+            return _parse_pack(data)
+        except InvalidPolicy:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidPolicy(f"policy pack: {type(exc).__name__}: {exc}") from exc
+
+
+def _text(d: Mapping[str, Any], where: str) -> Text:
+    zh, en = d.get("zh"), d.get("en")
+    if not isinstance(zh, str) or not isinstance(en, str) or not zh or not en:
+        raise InvalidPolicy(f"{where}: needs both `zh` and `en` text")
+    return Text(zh, en)
+
+
+def _source(d: Mapping[str, Any], where: str, key: str = "source") -> str:
+    src = d.get(key)
+    if not isinstance(src, str) or not src.strip():
+        raise InvalidPolicy(f"{where}: every number needs a `{key}` note")
+    return src
+
+
+def _enum_set(values: Any, enum: type[Any], where: str) -> frozenset[Any]:
+    if not isinstance(values, list):
+        raise InvalidPolicy(f"{where}: expected a list")
+    try:
+        return frozenset(enum(v) for v in values)
+    except ValueError as exc:
+        raise InvalidPolicy(f"{where}: {exc}") from exc
+
+
+def _window(d: Mapping[str, Any], where: str) -> Window:
+    opens, closes = d.get("opens"), d.get("closes")
+    if opens not in LINE_EVENTS or closes not in LINE_EVENTS:
+        raise InvalidPolicy(f"{where}: opens/closes must be one of {', '.join(LINE_EVENTS)}")
+    start = d.get("start")
+    if start not in (None, "next_day"):
+        raise InvalidPolicy(f"{where}: start must be absent or \"next_day\"")
+    length = Duration.parse(d["length"]) if "length" in d else None
+    return Window(str(opens), str(closes), start, length)
+
+
+def _parse_pack(data: Mapping[str, Any]) -> Pack:
+    head = data["pack"]
+    pack_id = head["id"]
+    try:
+        zone = ZoneInfo(head["zone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidPolicy(f"pack.zone: unknown time zone {head.get('zone')!r}") from exc
+    attempts = head.get("after_sale_attempts")
+    sources: dict[str, str] = {}
+    if attempts is not None:
+        sources["after_sale_attempts"] = _source(head, "pack", "after_sale_attempts_source")
+
+    inter = data["intervention"]
+    sources["intervention.sla"] = _source(inter, "intervention")
+    freight = data["freight"]
+    sources["freight.compensation_cap"] = _source(freight, "freight", "compensation_cap_source")
+    try:
+        cap = parse_yuan(freight["compensation_cap"])
+    except InvalidAmount as exc:
+        raise InvalidPolicy(f"freight.compensation_cap: {exc}") from exc
+
+    rules: list[EligibilityRule] = []
+    seen: set[str] = set()
+    for i, r in enumerate(data.get("eligibility", [])):
+        where = f"eligibility[{i}] ({r.get('id', '?')})"
+        rid = r["id"]
+        if rid in seen:
+            raise InvalidPolicy(f"{where}: duplicate rule id")
+        seen.add(rid)
+        rbt = {
+            CaseType(t): _enum_set(v, Reason, f"{where}.reasons_by_type.{t}")
+            for t, v in r.get("reasons_by_type", {}).items()
+        }
+        only = r.get("categories")
+        rules.append(
+            EligibilityRule(
+                id=rid,
+                types=_enum_set(r["types"], CaseType, f"{where}.types"),
+                reason_classes=_enum_set(r["reason_classes"], ReasonClass, f"{where}.reason_classes"),
+                reasons_by_type=rbt,
+                window=_window(r["window"], f"{where}.window"),
+                exclude_categories=_enum_set(r.get("exclude_categories", []), Category, where),
+                optional_categories=_enum_set(r.get("optional_categories", []), Category, where),
+                only_categories=None if only is None else _enum_set(only, Category, where),
+                source=_source(r, where),
+                text=_text(r, where),
+            )
+        )
+
+    timeouts: list[TimeoutRule] = []
+    for i, t in enumerate(data.get("timeouts", [])):
+        where = f"timeouts[{i}] ({t.get('id', '?')})"
+        if t["action"] not in DEADLINE_ACTIONS:
+            raise InvalidPolicy(f"{where}: action must be one of {', '.join(DEADLINE_ACTIONS)}")
+        goods = t.get("goods")
+        if goods is not None and not set(goods) <= set(GOODS_STATES):
+            raise InvalidPolicy(f"{where}: goods must be among {', '.join(GOODS_STATES)}")
+        timeouts.append(
+            TimeoutRule(
+                id=t["id"],
+                status=Status(t["status"]),
+                types=None if "types" not in t else _enum_set(t["types"], CaseType, f"{where}.types"),
+                goods=None if goods is None else frozenset(goods),
+                after=Duration.parse(t["after"]),
+                action=t["action"],
+                source=_source(t, where),
+                text=_text(t, where),
+            )
+        )
+
+    refusal = data.get("refusal", {})
+
+    def reasons(key: str) -> tuple[RefusalReason, ...]:
+        return tuple(
+            RefusalReason(x["id"], _text(x, f"refusal.{key}[{j}]")) for j, x in enumerate(refusal.get(key, []))
+        )
+
+    pair_rules = {
+        (t, r): tuple(rule for rule in rules if rule.covers(t, r, REASON_CLASS[r]))
+        for t in CaseType
+        for r in Reason
+    }
+
+    labels = data.get("labels", {})
+
+    def label_map(key: str) -> dict[str, Text]:
+        return {k: _text(v, f"labels.{key}.{k}") for k, v in labels.get(key, {}).items()}
+
+    return Pack(
+        id=pack_id,
+        zone=zone,
+        text=_text(head, "pack"),
+        after_sale_attempts=None if attempts is None else int(attempts),
+        intervention_sla=Duration.parse(inter["sla"]),
+        compensation_cap=cap,
+        eligibility=tuple(rules),
+        timeouts=tuple(timeouts),
+        not_intact=reasons("not_intact"),
+        common_refusals=reasons("common"),
+        type_labels=label_map("types"),
+        reason_labels=label_map("reasons"),
+        category_labels=label_map("categories"),
+        sources=sources,
+        pair_rules=pair_rules,
+    )

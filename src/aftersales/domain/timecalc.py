@@ -1,0 +1,131 @@
+"""Deadline arithmetic (DESIGN 3.3, "Time arithmetic").
+
+Three clocks: natural hours, natural days, business days. Day boundaries are in
+the pack's zone. A window is the half-open interval [start, deadline).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from aftersales.domain.errors import InvalidPolicy
+
+
+class Unit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    BUSINESS_DAYS = "business_days"
+
+
+_UNIT_SUFFIX = {"h": Unit.HOURS, "d": Unit.DAYS, "bd": Unit.BUSINESS_DAYS}
+_DURATION = re.compile(r"^\s*(\d+)\s*(h|d|bd)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    amount: int
+    unit: Unit
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        """``"24h"`` natural hours, ``"7d"`` natural days, ``"2bd"`` business days."""
+        m = _DURATION.match(text)
+        if m is None:
+            raise InvalidPolicy(f"{text!r} is not a duration like 24h, 7d or 2bd")
+        return cls(int(m.group(1)), _UNIT_SUFFIX[m.group(2)])
+
+    def __str__(self) -> str:
+        suffix = {Unit.HOURS: "h", Unit.DAYS: "d", Unit.BUSINESS_DAYS: "bd"}[self.unit]
+        return f"{self.amount}{suffix}"
+
+    def describe(self) -> tuple[str, str]:
+        """(zh, en) wording that names the clock, e.g. ("48 小时", "48 hours")."""
+        n = self.amount
+        if self.unit is Unit.HOURS:
+            return f"{n} 小时", f"{n} hour{'s' if n != 1 else ''}"
+        if self.unit is Unit.DAYS:
+            return f"{n} 天", f"{n} day{'s' if n != 1 else ''}"
+        return f"{n} 个工作日", f"{n} business day{'s' if n != 1 else ''}"
+
+
+class BusinessCalendar(Protocol):
+    """Which local dates are workdays. The Chinese calendar with its adjusted workdays
+    (调休) implements this in a later issue; until then Monday to Friday does."""
+
+    def is_workday(self, day: date) -> bool:
+        """True when ``day`` is a working day."""
+        ...
+
+    def covers(self, year: int) -> bool:
+        """True when the calendar has authoritative data for ``year``.
+
+        A deadline computed through a year it does not cover is provisional."""
+        ...
+
+
+class WeekdayCalendar:
+    """Monday to Friday are workdays, every year."""
+
+    def is_workday(self, day: date) -> bool:
+        return day.weekday() < 5
+
+    def covers(self, year: int) -> bool:
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    at: datetime
+    provisional: bool = False
+
+
+def next_local_midnight(instant: datetime, zone: ZoneInfo) -> datetime:
+    """00:00 of the local day after ``instant``: where the 7-day window starts counting."""
+    local = instant.astimezone(zone)
+    return datetime.combine(local.date() + timedelta(days=1), time(0), tzinfo=zone)
+
+
+def add(start: datetime, duration: Duration, zone: ZoneInfo, calendar: BusinessCalendar) -> Deadline:
+    """The deadline ``duration`` after ``start``.
+
+    Natural days from a local 00:00 end at the local 00:00 N days later (so a
+    day with a DST change is still one day); from any other instant they are
+    N x 24 h. Business days end at the same local time on the Nth following
+    workday, counted from 00:00 of the next workday when started on a day off.
+    """
+    if start.tzinfo is None:
+        raise ValueError("deadline arithmetic needs an aware datetime")
+    n = duration.amount
+    if duration.unit is Unit.HOURS:
+        return Deadline(start + timedelta(hours=n))
+    local = start.astimezone(zone)
+    if duration.unit is Unit.DAYS:
+        if local.timetz().replace(tzinfo=None) == time(0):
+            return Deadline(datetime.combine(local.date() + timedelta(days=n), time(0), tzinfo=zone))
+        return Deadline(start + timedelta(days=n))
+    day = local.date()
+    clock = local.time()
+    provisional = not calendar.covers(day.year)
+    if not calendar.is_workday(day):
+        day = _next_workday(day, calendar)
+        clock = time(0)
+        provisional = provisional or not calendar.covers(day.year)
+    for _ in range(n):
+        day = _next_workday(day, calendar)
+        provisional = provisional or not calendar.covers(day.year)
+    return Deadline(datetime.combine(day, clock, tzinfo=zone), provisional)
+
+
+def _next_workday(day: date, calendar: BusinessCalendar) -> date:
+    nxt = day + timedelta(days=1)
+    # A calendar with no workday for a year is broken data; stop rather than loop forever.
+    for _ in range(366):
+        if calendar.is_workday(nxt):
+            return nxt
+        nxt += timedelta(days=1)
+    raise ValueError(f"no workday in the year after {day}")

@@ -1,0 +1,123 @@
+"""RFC 9457 problem details for every error, with the stable ``code`` of DESIGN 3.6.
+
+FastAPI's own errors (body validation, unknown routes, wrong methods) and
+unexpected failures answer in the same shape, so a client parses one thing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aftersales.domain import errors
+
+log = logging.getLogger("aftersales.api")
+
+PROBLEM_JSON = "application/problem+json"
+
+TITLES: dict[str, str] = {
+    "unauthorized": "Authentication required",
+    "validation_failed": "The request is not valid",
+    "idempotency_conflict": "Idempotency key reused with another request",
+    "not_found": "Not found",
+    "forbidden": "Not allowed for this role",
+    "version_conflict": "The case has changed",
+    "illegal_transition": "Not allowed in the case's current status",
+    "case_already_open": "The line already has an open case",
+    "attempts_exhausted": "No after-sale claim left on this line",
+    "not_eligible": "No rule allows this request",
+    "window_expired": "The window for this request has closed",
+    "refusal_not_allowed": "This request cannot be refused",
+    "amount_exceeds_paid": "The amount exceeds what was paid",
+    "method_not_allowed": "Method not allowed",
+    "payload_too_large": "The request body is too large",
+    "clock_moved_backwards": "The test clock only moves forward",
+    "unavailable": "Temporarily unavailable",
+    "internal_error": "Internal error",
+}
+
+
+class IdempotencyConflict(errors.DomainError):
+    """The Idempotency-Key was used before with a different request."""
+
+    code = "idempotency_conflict"
+    status = 422
+
+
+class Unauthorized(errors.DomainError):
+    """No valid bearer token."""
+
+    code = "unauthorized"
+    status = 401
+
+
+def problem(
+    status: int, code: str, detail: str, *, detail_zh: str | None = None, instance: str | None = None,
+    headers: dict[str, str] | None = None, **extra: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": f"urn:aftersales:problem:{code}",
+        "title": TITLES.get(code, code.replace("_", " ").capitalize()),
+        "status": status,
+        "code": code,
+        "detail": detail,
+    }
+    if detail_zh:
+        body["detail_zh"] = detail_zh
+    if instance:
+        body["instance"] = instance
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=PROBLEM_JSON,
+                    headers=headers)
+
+
+def from_domain(exc: errors.DomainError, request: Request | None = None) -> Response:
+    headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
+    return problem(exc.status, exc.code, exc.en, detail_zh=exc.zh,
+                   instance=str(request.url.path) if request is not None else None, headers=headers, **exc.extra)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.DomainError)
+    async def _domain(request: Request, exc: errors.DomainError) -> Response:
+        return from_domain(exc, request)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        items = [
+            {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in exc.errors()
+        ]
+        first = items[0] if items else {"loc": [], "msg": "invalid request"}
+        where = ".".join(x for x in first["loc"] if x not in ("body",)) or "request"
+        return problem(422, "validation_failed", f"{where}: {first['msg']}", detail_zh=f"请求无效:{where}",
+                       instance=request.url.path, errors=items)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
+            exc.status_code, "validation_failed" if exc.status_code < 500 else "internal_error"
+        )
+        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        headers = dict(exc.headers) if exc.headers else None
+        return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)
+
+    @app.exception_handler(OperationalError)
+    async def _db(request: Request, exc: OperationalError) -> Response:
+        log.exception("database unavailable for %s %s", request.method, request.url.path)
+        return problem(503, "unavailable", "the database is not answering; retry shortly",
+                       detail_zh="数据库暂时不可用,请稍后重试", instance=request.url.path,
+                       headers={"Retry-After": "2"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return problem(500, "internal_error", "an unexpected error occurred; nothing was changed",
+                       detail_zh="发生意外错误,未做任何更改", instance=request.url.path)

@@ -1,0 +1,160 @@
+"""The ``aftersales`` command (DESIGN 3.6): serve, worker, demo, db upgrade, token, scenario run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="Aftersales: after-sales service and dispute resolution (售后服务与维权平台).",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+scenario_app = typer.Typer(help="Scenario files (DESIGN 3.7).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(scenario_app, name="scenario")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=os.environ.get("AFTERSALES_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _upgrade(url: str) -> None:
+    from aftersales.adapters.db import migrate
+    from aftersales.adapters.db.sql import Database
+
+    db = Database(url)
+    try:
+        migrate.upgrade(db.engine)
+    finally:
+        db.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database at AFTERSALES_DATABASE_URL to the newest schema."""
+    from aftersales.bootstrap import Settings
+
+    url = Settings.from_env().database_url
+    _upgrade(url)
+    typer.echo(f"database at {_redact(url)} is up to date")
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="do not fire timers in this process")] = False,
+    migrate: Annotated[bool, typer.Option(help="upgrade the schema before serving")] = True,
+) -> None:
+    """Serve the API (and, unless --no-worker, run the timer worker in-process)."""
+    import uvicorn
+
+    from aftersales.bootstrap import Settings, bootstrap
+    from aftersales.entrypoints.api.app import create_app
+
+    _logging()
+    settings = Settings.from_env()
+    if migrate:
+        _upgrade(settings.database_url)
+    system = bootstrap(settings)
+    uvicorn.run(create_app(system, run_worker=not no_worker), host=host, port=port, log_level="info")
+
+
+@app.command()
+def worker() -> None:
+    """Fire due timers and settle refunds until stopped (Ctrl-C or SIGTERM)."""
+    from aftersales.bootstrap import bootstrap
+    from aftersales.entrypoints.worker import Worker
+
+    _logging()
+    w = Worker(bootstrap())
+
+    def stop(*_: object) -> None:
+        w.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    w.run()
+
+
+@app.command()
+def token(
+    role: Annotated[str, typer.Option(help="buyer, seller, agent, operator or integration")],
+    subject: Annotated[str, typer.Option(help="buyer id, store id, or a name for the agent/operator/system")],
+) -> None:
+    """Issue an API token and print it (it is stored hashed; it cannot be shown again)."""
+    from aftersales.bootstrap import bootstrap
+    from aftersales.entrypoints.api.app import issue_token
+
+    if role not in ("buyer", "seller", "agent", "operator", "integration"):
+        typer.echo(f"unknown role {role!r}", err=True)
+        raise typer.Exit(2)
+    system = bootstrap()
+    typer.echo(issue_token(system.uow(), role, subject))
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    keep: Annotated[bool, typer.Option(help="keep an existing demo database instead of starting afresh")] = False,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="seed and print, then exit")] = False,
+) -> None:
+    """Create a demo database with stores, buyers, orders and cases, then serve it."""
+    from aftersales.entrypoints import demo as demo_mod
+
+    _logging()
+    url = os.environ.get("AFTERSALES_DATABASE_URL") or "sqlite:///demo.db"
+    if url.startswith("sqlite:///") and not keep:
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.environ["AFTERSALES_DATABASE_URL"] = url
+    _upgrade(url)
+    info = demo_mod.seed(url)
+    demo_mod.print_intro(info, f"http://{host}:{port}")
+    if no_serve:
+        return
+    serve(host=host, port=port, no_worker=False, migrate=False)
+
+
+@scenario_app.command("run")
+def scenario_run(
+    files: Annotated[list[Path], typer.Argument(help="scenario YAML files")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="print failures only")] = False,
+) -> None:
+    """Play scenario files; exit 0 when all pass, 1 when one fails, 2 when one is invalid."""
+    from aftersales.entrypoints.scenario import run_files
+
+    code, results = run_files(files)
+    for r in results:
+        if r.invalid:
+            typer.echo(f"INVALID {r.path}: {r.invalid}")
+        elif r.failures:
+            typer.echo(f"FAIL    {r.path}: {r.name}")
+            for f in r.failures:
+                typer.echo(f"        {f}")
+        elif not quiet:
+            typer.echo(f"ok      {r.path}: {r.name} ({r.steps} steps)")
+    passed = sum(1 for r in results if r.ok)
+    typer.echo(f"{passed} of {len(results)} scenario files passed")
+    raise typer.Exit(code)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

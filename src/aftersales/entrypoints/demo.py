@@ -1,0 +1,111 @@
+"""Demo data: a store, buyers and orders in every interesting state, with a few cases.
+
+Times are relative to now, so every window and deadline is live when the demo
+starts. Tokens are generated here and printed once; none is committed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aftersales.bootstrap import Settings, bootstrap
+from aftersales.domain.case import Params
+from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role, Store
+from aftersales.entrypoints.api.app import issue_token
+from aftersales.services import handlers as svc
+
+STORE = Store("demo-store", "杭州好衣铺 Hangzhou Good Clothes", "浙江省杭州市余杭区文一西路 969 号 售后部 收")
+STORE2 = Store("demo-digital", "数码小站 Digital Corner", "广东省深圳市南山区科技园 售后仓")
+
+
+@dataclass
+class DemoInfo:
+    tokens: dict[str, str] = field(default_factory=dict)
+    orders: list[tuple[str, str]] = field(default_factory=list)
+    cases: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def seed(url: str) -> DemoInfo:
+    system = bootstrap(Settings.from_env(database_url=url))
+    uow, deps = system.uow(), system.deps
+    now = datetime.now(UTC)
+    info = DemoInfo()
+    oms = Actor(Role.INTEGRATION, "demo-oms")
+    for store in (STORE, STORE2):
+        svc.upsert_store(uow, oms, store)
+
+    def order(oid: str, buyer: str, note: str, *, paid: timedelta, shipped: timedelta | None = None,
+              delivered: timedelta | None = None, completed: timedelta | None = None, store: str = STORE.id,
+              lines: list[Line], fee: int = 0) -> None:
+        svc.upsert_order(uow, oms, Order(
+            oid, store, buyer, now - paid, now - shipped if shipped else None, now - delivered if delivered else None,
+            now - completed if completed else None, fee, lines))
+        info.orders.append((oid, note))
+
+    h, d = timedelta(hours=1), timedelta(days=1)
+    order("D1001", "alice", "paid, not shipped: refund any reason, seller has 24 h", paid=2 * h,
+          lines=[Line("1", "羊毛衫 wool sweater", Category.APPAREL, 1, 19900)])
+    order("D1002", "alice", "shipped, in transit: refund any reason, seller has 36 h", paid=2 * d, shipped=d,
+          lines=[Line("1", "围巾 scarf", Category.APPAREL, 1, 5900)])
+    order("D1003", "alice", "delivered yesterday: 7-day no-reason return open", paid=4 * d, shipped=3 * d,
+          delivered=d, lines=[Line("1", "连衣裙 dress", Category.APPAREL, 1, 29900),
+                              Line("2", "袜子 socks", Category.INTIMATE_APPAREL, 3, 3000, no_reason_waived=True)])
+    order("D1004", "bob", "completed 5 days ago: seller-fault window open 10 more days", paid=14 * d,
+          shipped=13 * d, delivered=11 * d, completed=5 * d, fee=1000,
+          lines=[Line("1", "运动鞋 sneakers", Category.SHOES, 1, 45900)])
+    order("D1005", "bob", "completed 20 days ago: every window closed", paid=30 * d, shipped=29 * d,
+          delivered=27 * d, completed=20 * d, lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
+    order("D1006", "alice", "custom-made, delivered: no no-reason return by law", paid=6 * d, shipped=4 * d,
+          delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
+    order("D2001", "carol", "digital store, delivered 2 days ago", paid=5 * d, shipped=4 * d, delivered=2 * d,
+          store=STORE2.id, lines=[Line("1", "蓝牙耳机 earbuds", Category.GENERAL, 1, 39900)])
+    order("D2002", "carol", "digital store, delivered 3 days ago", paid=6 * d, shipped=5 * d, delivered=3 * d,
+          store=STORE2.id, lines=[Line("1", "充电器 charger", Category.GENERAL, 1, 9900)])
+
+    alice, bob, carol = (Actor(Role.BUYER, b) for b in ("alice", "bob", "carol"))
+    seller, seller2 = Actor(Role.SELLER, STORE.id), Actor(Role.SELLER, STORE2.id)
+
+    def note(case_id: str, text: str) -> None:
+        case = svc.get_case(uow, Actor(Role.OPERATOR, "demo"), case_id)
+        info.cases.append((case.id, case.status.value, text))
+
+    c = svc.open_case(uow, deps, alice, "D1003", "1", CaseType.RETURN_REFUND, Reason.NO_REASON, 29900, now - 3 * h)
+    note(c.id, "alice returns a dress for no reason; the seller has until the deadline to answer")
+    c = svc.open_case(uow, deps, bob, "D1004", "1", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, now - d)
+    svc.act(uow, deps, seller, c.id, "refuse", now - 20 * h, Params(reason="not_as_claimed",
+                                                                   note="鞋子没有质量问题 no defect found"))
+    note(c.id, "the seller refused bob's quality claim; bob may modify or escalate")
+    c = svc.open_case(uow, deps, carol, "D2001", "1", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, now - d)
+    svc.act(uow, deps, seller2, c.id, "agree", now - 20 * h)
+    svc.act(uow, deps, carol, c.id, "ship_return", now - 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
+    note(c.id, "carol shipped her return; the seller must confirm receipt")
+    c = svc.open_case(uow, deps, carol, "D2002", "1", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, now - 2 * d)
+    svc.act(uow, deps, seller2, c.id, "refuse", now - 40 * h, Params(reason="not_as_claimed"))
+    svc.act(uow, deps, carol, c.id, "escalate", now - 30 * h,
+            Params(note="照片显示外壳破损 photos show a cracked case"))
+    note(c.id, "carol escalated: the case waits in the agents' queue")
+
+    for role, subject in (("operator", "demo-operator"), ("agent", "agent-li"), ("integration", "demo-oms"),
+                          ("seller", STORE.id), ("seller", STORE2.id), ("buyer", "alice"), ("buyer", "bob"),
+                          ("buyer", "carol")):
+        info.tokens[f"{role}:{subject}"] = issue_token(uow, role, subject)
+    system.db.dispose()
+    return info
+
+
+def print_intro(info: DemoInfo, base: str) -> None:
+    print(f"\nAftersales demo 售后演示 — serving on {base}  (API docs: {base}/docs)\n")
+    print("Tokens (send as 'Authorization: Bearer <token>'; generated now, shown once):")
+    for who, tok in info.tokens.items():
+        print(f"  {who:<28} {tok}")
+    print("\nOrders:")
+    for oid, text in info.orders:
+        print(f"  {oid}  {text}")
+    print("\nCases:")
+    for cid, status, text in info.cases:
+        print(f"  {cid}  {status:<16} {text}")
+    alice = info.tokens["buyer:alice"]
+    print("\nTry:")
+    print(f"  curl -s -H 'Authorization: Bearer {alice}' {base}/api/v1/orders/D1003/lines/1/eligibility")
+    print(f"  curl -s -H 'Authorization: Bearer {alice}' '{base}/api/v1/cases?limit=5'\n")

@@ -1,0 +1,227 @@
+"""In-memory fakes of the ports, for service tests that run in milliseconds.
+
+The fake unit of work keeps its data in dicts and makes a transaction all or
+nothing by snapshotting on begin and restoring on error, which is what the
+services rely on. The same tests of the state machine also run against SQLite
+and PostgreSQL (tests/integration), so the fake cannot drift unnoticed.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from aftersales.domain import errors
+from aftersales.domain.case import Outcome
+from aftersales.domain.eligibility import LineHistory
+from aftersales.domain.model import Actor, Case, Event, Order, Phase, Store
+from aftersales.services.ports import DueTimer, EvidenceItem, Message, Payout
+
+
+@dataclass
+class _Data:
+    stores: dict[str, Store] = field(default_factory=dict)
+    orders: dict[str, Order] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    timers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    payouts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    evidence: dict[str, tuple[EvidenceItem, bytes]] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+
+
+class FakeUnitOfWork:
+    def __init__(self) -> None:
+        self.data = _Data()
+        self._depth = 0
+        self.commits = 0
+        self.stores = _Stores(self)
+        self.orders = _Orders(self)
+        self.cases = _Cases(self)
+        self.timers = _Timers(self)
+        self.payouts = _Payouts(self)
+        self.evidence = _Evidence(self)
+        self.messages = _Messages(self)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            yield
+            return
+        snapshot = copy.deepcopy(self.data)
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self.data = snapshot
+            raise
+        finally:
+            self._depth -= 1
+        self.commits += 1
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        yield
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    @property
+    def d(self) -> _Data:
+        return self.uow.data
+
+
+class _Stores(_Repo):
+    def get(self, store_id: str) -> Store | None:
+        s = self.d.stores.get(store_id)
+        return None if s is None else replace(s)
+
+    def upsert(self, store: Store) -> bool:
+        created = store.id not in self.d.stores
+        self.d.stores[store.id] = replace(store)
+        return created
+
+
+class _Orders(_Repo):
+    def get(self, order_id: str) -> Order | None:
+        o = self.d.orders.get(order_id)
+        return None if o is None else copy.deepcopy(o)
+
+    def upsert(self, order: Order) -> bool:
+        created = order.id not in self.d.orders
+        self.d.orders[order.id] = copy.deepcopy(order)
+        return created
+
+
+class _Cases(_Repo):
+    def get(self, case_id: str) -> Case | None:
+        c = self.d.cases.get(case_id)
+        return None if c is None else copy.deepcopy(c)
+
+    def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
+        mine = [c for c in self.d.cases.values()
+                if c.order_id == order_id and c.line_id == line_id and c.id != exclude_case]
+        open_ids = [c.id for c in mine if c.open]
+        return LineHistory(
+            max(open_ids) if open_ids else None,
+            sum(1 for c in mine if c.phase is Phase.AFTER_SALE),
+            0,
+            sum(c.refunded for c in mine),
+        )
+
+    def add(self, outcome: Outcome) -> None:
+        c = outcome.case
+        if any(o.open and (o.order_id, o.line_id) == (c.order_id, c.line_id) for o in self.d.cases.values()):
+            raise errors.CaseAlreadyOpen("another open case", "已有售后")
+        self.d.cases[c.id] = copy.deepcopy(c)
+        self._rest(outcome)
+
+    def update(self, outcome: Outcome, expected_version: int) -> None:
+        cur = self.d.cases.get(outcome.case.id)
+        if cur is None or cur.version != expected_version:
+            raise errors.VersionConflict("changed", "已更新")
+        self.d.cases[outcome.case.id] = copy.deepcopy(outcome.case)
+        self._rest(outcome)
+
+    def _rest(self, outcome: Outcome) -> None:
+        c = outcome.case
+        self.d.events.append(outcome.event)
+        if outcome.rearmed:
+            if c.deadline is None or c.deadline_action is None:
+                self.d.timers.pop(c.id, None)
+            else:
+                self.d.timers[c.id] = {"entry": c.entry, "due_at": c.deadline, "action": c.deadline_action,
+                                       "lease_until": None}
+        for p in outcome.payouts:
+            if p.key in self.d.payouts:
+                raise AssertionError(f"payout key {p.key} written twice")
+            self.d.payouts[p.key] = {"id": len(self.d.payouts) + 1, "case_id": p.case_id, "kind": p.kind,
+                                     "amount": p.amount, "key": p.key, "state": "pending",
+                                     "requested_at": outcome.event.at, "lease_until": None}
+
+    def events(self, case_id: str, after_seq: int = 0, limit: int = 1000) -> list[Event]:
+        return [e for e in self.d.events if e.case_id == case_id and e.seq > after_seq][:limit]
+
+
+class _Timers(_Repo):
+    def claim_due(self, now: datetime, owner: str, lease_until: datetime, lease_now: datetime,
+                  limit: int) -> list[DueTimer]:
+        due = sorted(
+            ((cid, t) for cid, t in self.d.timers.items()
+             if t["due_at"] <= now and (t["lease_until"] is None or t["lease_until"] < lease_now)),
+            key=lambda x: x[1]["due_at"],
+        )[:limit]
+        for _, t in due:
+            t["lease_until"] = lease_until
+        return [DueTimer(cid, t["entry"], t["due_at"], t["action"]) for cid, t in due]
+
+    def next_due(self) -> datetime | None:
+        return min((t["due_at"] for t in self.d.timers.values()), default=None)
+
+    def discard(self, timer: DueTimer) -> None:
+        t = self.d.timers.get(timer.case_id)
+        if t is not None and t["entry"] == timer.entry:
+            del self.d.timers[timer.case_id]
+
+
+class _Payouts(_Repo):
+    def _payout(self, p: dict[str, Any]) -> Payout:
+        return Payout(p["id"], p["case_id"], p["kind"], p["amount"], p["key"], p["state"], p["requested_at"])
+
+    def claim_pending(self, owner: str, lease_until: datetime, lease_now: datetime, limit: int) -> list[Payout]:
+        out = []
+        for p in sorted(self.d.payouts.values(), key=lambda p: p["id"]):
+            if p["state"] == "pending" and (p["lease_until"] is None or p["lease_until"] < lease_now):
+                p["lease_until"] = lease_until
+                out.append(self._payout(p))
+        return out[:limit]
+
+    def get(self, key: str) -> Payout | None:
+        p = self.d.payouts.get(key)
+        return None if p is None else self._payout(p)
+
+    def mark(self, key: str, state: str, reference: str, settled_at: datetime | None) -> None:
+        self.d.payouts[key].update(state=state, reference=reference, settled_at=settled_at, lease_until=None)
+
+
+class _Evidence(_Repo):
+    def add(self, item: EvidenceItem, content: bytes) -> None:
+        self.d.evidence[item.id] = (item, content)
+
+    def get(self, evidence_id: str) -> EvidenceItem | None:
+        x = self.d.evidence.get(evidence_id)
+        return None if x is None else x[0]
+
+    def content(self, evidence_id: str) -> bytes | None:
+        x = self.d.evidence.get(evidence_id)
+        return None if x is None else x[1]
+
+    def for_case(self, case_id: str) -> list[EvidenceItem]:
+        return [i for i, _ in self.d.evidence.values() if i.case_id == case_id]
+
+    def usable(self, ids: list[str], actor: Actor, case_id: str | None) -> set[str]:
+        return {i.id for i, _ in self.d.evidence.values()
+                if i.id in ids and ((i.case_id is None and i.uploaded_by == actor) or
+                                    (case_id is not None and i.case_id == case_id))}
+
+    def attach(self, ids: list[str], case_id: str) -> None:
+        for eid in ids:
+            item, content = self.d.evidence[eid]
+            if item.case_id is None:
+                self.d.evidence[eid] = (replace(item, case_id=case_id), content)
+
+
+class _Messages(_Repo):
+    def add(self, msg: Message) -> int:
+        msg_id = len(self.d.messages) + 1
+        self.d.messages.append(replace(msg, id=msg_id))
+        return msg_id
+
+    def for_case(self, case_id: str, after_id: int, limit: int) -> list[Message]:
+        return [m for m in self.d.messages if m.case_id == case_id and m.id > after_id][:limit]

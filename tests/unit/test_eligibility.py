@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from aftersales.domain.eligibility import LineHistory, Option, Verdict, assess, options
+from aftersales.domain.model import CaseType, Category, Line, Order, Reason
+from aftersales.domain.policy import Pack
+from tests.conftest import dt
+
+MIN = timedelta(minutes=1)
+PAID = dt("2026-03-01T10:00:00+08:00")
+SHIPPED = dt("2026-03-01T18:00:00+08:00")
+DELIVERED = dt("2026-03-03T12:00:00+08:00")
+COMPLETED = dt("2026-03-10T15:30:00+08:00")
+
+
+def order(*, shipped: bool = True, delivered: bool = True, completed: bool = False,
+          category: Category = Category.APPAREL, waived: bool = False) -> Order:
+    return Order("o1", "s1", "b1", PAID, SHIPPED if shipped else None, DELIVERED if delivered else None,
+                 COMPLETED if completed else None, 0, [Line("l1", "x", category, 1, 19900, no_reason_waived=waived)])
+
+
+def ask(pack: Pack, o: Order, t: str, r: str, at: datetime, history: LineHistory | None = None) -> Option:
+    return assess(o, o.lines[0], CaseType(t), Reason(r), at, pack, history or LineHistory())
+
+
+class TestInSale:
+    def test_before_shipment_any_reason_may_ask_a_refund(self, pack: Pack) -> None:
+        o = order(shipped=False, delivered=False)
+        for reason in Reason:
+            opt = ask(pack, o, "refund_only", reason, PAID + MIN)
+            assert opt.allowed and opt.rule == "in_sale_unshipped" and opt.deadline is None
+        assert not ask(pack, o, "return_refund", "no_reason", PAID + MIN).allowed
+
+    def test_in_transit_any_reason_may_ask_a_refund_until_delivery(self, pack: Pack) -> None:
+        o = order(delivered=False)
+        assert ask(pack, o, "refund_only", "changed_mind", SHIPPED + MIN).rule == "in_sale_undelivered"
+
+    def test_after_delivery_a_refund_without_return_needs_a_seller_fault(self, pack: Pack) -> None:
+        o = order()
+        opt = ask(pack, o, "refund_only", "changed_mind", DELIVERED + MIN)
+        assert opt.verdict is Verdict.WINDOW_EXPIRED
+        assert opt.deadline == DELIVERED
+        assert ask(pack, o, "refund_only", "quality", DELIVERED + MIN).allowed
+
+    def test_times_in_the_future_have_not_happened_yet(self, pack: Pack) -> None:
+        # Asked before the recorded shipment, the order is still unshipped.
+        assert ask(pack, order(), "refund_only", "changed_mind", SHIPPED - MIN).rule == "in_sale_unshipped"
+
+
+class TestNoReasonWindow:
+    DEADLINE = dt("2026-03-11T00:00:00+08:00")  # 00:00 of the day after delivery, plus 7 days
+
+    def test_one_minute_inside_and_outside(self, pack: Pack) -> None:
+        o = order()
+        inside = ask(pack, o, "return_refund", "no_reason", self.DEADLINE - MIN)
+        assert inside.allowed and inside.deadline == self.DEADLINE and inside.rule == "no_reason_7d"
+        at_edge = ask(pack, o, "return_refund", "no_reason", self.DEADLINE)
+        assert not at_edge.allowed and at_edge.verdict is Verdict.WINDOW_EXPIRED
+        outside = ask(pack, o, "exchange", "size", self.DEADLINE + MIN)
+        assert outside.verdict is Verdict.WINDOW_EXPIRED and outside.deadline == self.DEADLINE
+
+    def test_the_day_of_delivery_is_inside(self, pack: Pack) -> None:
+        assert ask(pack, order(), "return_refund", "no_reason", DELIVERED + MIN).allowed
+
+    def test_not_before_delivery(self, pack: Pack) -> None:
+        opt = ask(pack, order(delivered=False), "return_refund", "no_reason", SHIPPED + MIN)
+        assert opt.verdict is Verdict.NOT_ELIGIBLE
+        assert "delivery" in opt.explanation.en and "签收" in opt.explanation.zh
+
+    def test_excluded_categories_never_have_it(self, pack: Pack) -> None:
+        for cat in (Category.CUSTOM_MADE, Category.FRESH, Category.DIGITAL_DOWNLOAD, Category.PERIODICAL):
+            opt = ask(pack, order(category=cat), "return_refund", "no_reason", DELIVERED + MIN)
+            assert opt.verdict is Verdict.NOT_ELIGIBLE, cat
+            assert "excluded" in opt.explanation.en and "第二十五条" in opt.explanation.zh
+
+    def test_optional_categories_lose_it_only_where_the_buyer_waived_it(self, pack: Pack) -> None:
+        for cat in (Category.INTIMATE_APPAREL, Category.FOOD, Category.COSMETICS):
+            assert ask(pack, order(category=cat), "return_refund", "no_reason", DELIVERED + MIN).allowed
+            waived = ask(pack, order(category=cat, waived=True), "return_refund", "no_reason", DELIVERED + MIN)
+            assert waived.verdict is Verdict.NOT_ELIGIBLE
+            assert "confirmed" in waived.explanation.en
+
+    def test_a_seller_fault_is_not_capped_by_it(self, pack: Pack) -> None:
+        assert ask(pack, order(), "return_refund", "quality", self.DEADLINE + timedelta(days=3)).allowed
+
+
+class TestAfterSale:
+    END = COMPLETED + timedelta(days=15)
+
+    def test_fifteen_days_after_completion_one_minute_inside_and_outside(self, pack: Pack) -> None:
+        o = order(completed=True)
+        inside = ask(pack, o, "return_refund", "not_as_described", self.END - MIN)
+        assert inside.allowed and inside.deadline == self.END and inside.rule == "seller_fault_general"
+        outside = ask(pack, o, "return_refund", "not_as_described", self.END + MIN)
+        assert outside.verdict is Verdict.WINDOW_EXPIRED and outside.deadline == self.END
+
+    def test_before_completion_the_seller_fault_window_has_no_deadline_yet(self, pack: Pack) -> None:
+        opt = ask(pack, order(), "refund_only", "damaged", DELIVERED + timedelta(days=20))
+        assert opt.allowed and opt.deadline is None
+        assert "15" in opt.explanation.en and "交易成功后" in opt.explanation.zh
+
+    def test_repair_and_reship_only_for_their_reasons(self, pack: Pack) -> None:
+        o = order()
+        assert ask(pack, o, "repair", "quality", DELIVERED + MIN).allowed
+        assert ask(pack, o, "reship", "missing_parts", DELIVERED + MIN).allowed
+        assert ask(pack, o, "repair", "wrong_item", DELIVERED + MIN).verdict is Verdict.NOT_ELIGIBLE
+        assert ask(pack, o, "reship", "quality", DELIVERED + MIN).rule == "no_rule"
+
+    def test_counterfeit_has_ninety_days(self, pack: Pack) -> None:
+        o = order(completed=True)
+        assert ask(pack, o, "refund_only", "counterfeit", COMPLETED + timedelta(days=90) - MIN).allowed
+        assert not ask(pack, o, "refund_only", "counterfeit", COMPLETED + timedelta(days=90) + MIN).allowed
+
+
+class TestLineHistory:
+    def test_an_open_case_closes_every_option(self, pack: Pack) -> None:
+        opts = options(order(), order().lines[0], DELIVERED + MIN, pack, LineHistory(open_case_id="c9"))
+        assert {o.rule for o in opts} == {"case_open"} and not any(o.allowed for o in opts)
+        assert "c9" in opts[0].explanation.en and "c9" in opts[0].explanation.zh
+
+    def test_one_after_sale_claim_per_line_a_withdrawn_one_counts(self, pack: Pack) -> None:
+        o = order(completed=True)
+        opts = options(o, o.lines[0], COMPLETED + MIN, pack, LineHistory(after_sale_cases=1))
+        assert {x.rule for x in opts} == {"attempts"}
+        assert not any(x.allowed for x in opts)
+        granted = LineHistory(after_sale_cases=1, reopen_grants=1)
+        assert ask(pack, o, "return_refund", "quality", COMPLETED + MIN, granted).allowed
+
+    def test_in_sale_cases_use_no_attempt(self, pack: Pack) -> None:
+        o = order()
+        assert ask(pack, o, "return_refund", "quality", DELIVERED + MIN, LineHistory(after_sale_cases=0)).allowed
+
+
+def test_every_pair_is_answered_with_an_explanation_naming_its_source(pack: Pack) -> None:
+    o = order()
+    opts = options(o, o.lines[0], DELIVERED + MIN, pack, LineHistory())
+    assert len(opts) == len(CaseType) * len(Reason)
+    for opt in opts:
+        assert opt.explanation.zh and opt.explanation.en
+        if opt.rule != "no_rule":
+            assert "依据" in opt.explanation.zh and "Source" in opt.explanation.en
+
+
+times = st.datetimes(min_value=datetime(2026, 2, 25), max_value=datetime(2026, 5, 1)).map(
+    lambda d: d.replace(tzinfo=PAID.tzinfo))
+
+
+@given(st.booleans(), st.booleans(), st.booleans(), st.sampled_from(list(Category)), st.booleans(), times)
+def test_no_answer_is_allowed_past_its_deadline(shipped: bool, delivered: bool, completed: bool, cat: Category,
+                                                waived: bool, at: datetime) -> None:
+    from aftersales.adapters import packs
+
+    pack = packs.load("taobao")
+    o = order(shipped=shipped, delivered=delivered and shipped, completed=completed and delivered and shipped,
+              category=cat, waived=waived)
+    for opt in options(o, o.lines[0], at, pack, LineHistory()):
+        if opt.allowed and opt.deadline is not None:
+            assert at < opt.deadline, opt
+        if opt.verdict is Verdict.WINDOW_EXPIRED:
+            assert opt.deadline is not None and at >= opt.deadline, opt
