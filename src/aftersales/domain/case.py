@@ -293,7 +293,7 @@ def find_transition(case: Case, actor: Actor, action: str) -> Transition:
     raise errors.IllegalTransition(
         f"{action} is not allowed while the case is {case.status.value}",
         f"售后单当前状态为 {case.status.value},不能执行 {action}",
-        status=case.status.value,
+        case_status=case.status.value,
         action=action,
     )
 

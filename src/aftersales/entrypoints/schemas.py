@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from aftersales.domain import case as case_engine
 from aftersales.domain.eligibility import Option
@@ -35,7 +35,16 @@ from aftersales.domain.policy import Pack
 from aftersales.services.ports import EvidenceItem, Message
 
 MONEY_PATTERN = r"^(0|[1-9]\d{0,11})(\.\d{1,2})?$"
-Money = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["199.00"], description="yuan, two decimals")]
+def _valid_money(text: str) -> str:
+    parse_yuan(text)  # InvalidAmount is a ValueError: pydantic reports it as a validation error
+    return text
+
+
+Money = Annotated[
+    str,
+    Field(pattern=MONEY_PATTERN, examples=["199.00"], description="yuan, two decimals"),
+    AfterValidator(_valid_money),
+]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 LongText = Annotated[str, Field(max_length=4000)]

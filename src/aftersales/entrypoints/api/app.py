@@ -136,7 +136,9 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
             raise Unauthorized("the token is not valid", "访问令牌无效")
         return Actor(Role(found[0]), found[1])
 
-    def zone(
+    # async: it runs in the request's own context, so the zone it sets is seen by the
+    # handler (a sync dependency runs in a copied context and its setting would be lost).
+    async def zone(
         tz: Annotated[str | None, Query(description="IANA zone for the times in the answer")] = None,
         time_zone: Annotated[str | None, Header(alias="Time-Zone")] = None,
     ) -> None:
@@ -394,14 +396,25 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
 
             return write(request, actor, {"body": body.model_dump(mode="json"), "if_match": if_match}, run)
 
-        def endpoint(
-            case_id: str,
-            actor: Who,
-            request: Request,
-            body: body_model | None = None,  # type: ignore[valid-type]
-            if_match: Annotated[str | None, Header(alias="If-Match")] = None,
-        ) -> Response:
-            return handler(case_id, body if body is not None else body_model(), actor, request, if_match)
+        if any(f.is_required() for f in body_model.model_fields.values()):
+            # refuse, ship_return, rule …: a body is required, and FastAPI says so with a 422.
+            def endpoint(
+                case_id: str,
+                actor: Who,
+                request: Request,
+                body: body_model,  # type: ignore[valid-type]
+                if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+            ) -> Response:
+                return handler(case_id, body, actor, request, if_match)
+        else:
+            def endpoint(  # agree, withdraw …: the body (a note, evidence) is optional
+                case_id: str,
+                actor: Who,
+                request: Request,
+                body: body_model | None = None,  # type: ignore[valid-type]
+                if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+            ) -> Response:
+                return handler(case_id, body if body is not None else body_model(), actor, request, if_match)
 
         app.post(
             f"{API}/cases/{{case_id}}/{action}", response_model=s.CaseOut, responses=ERRORS, tags=["actions"],
@@ -543,8 +556,4 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
         })
 
     return app
-
-
-def openapi_document(app: FastAPI) -> str:
-    return json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 

@@ -58,9 +58,12 @@ class Unauthorized(errors.DomainError):
     status = 401
 
 
+RESERVED = frozenset({"type", "title", "status", "code", "detail", "detail_zh", "instance"})
+
+
 def problem(
     status: int, code: str, detail: str, *, detail_zh: str | None = None, instance: str | None = None,
-    headers: dict[str, str] | None = None, **extra: Any,
+    headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": f"urn:aftersales:problem:{code}",
@@ -73,7 +76,8 @@ def problem(
         body["detail_zh"] = detail_zh
     if instance:
         body["instance"] = instance
-    body.update({k: v for k, v in extra.items() if v is not None})
+    # Extension members add to the problem; they never replace a member RFC 9457 defines.
+    body.update({k: v for k, v in (extra or {}).items() if v is not None and k not in RESERVED})
     return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=PROBLEM_JSON,
                     headers=headers)
 
@@ -81,7 +85,7 @@ def problem(
 def from_domain(exc: errors.DomainError, request: Request | None = None) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if exc.code == "unauthorized" else None
     return problem(exc.status, exc.code, exc.en, detail_zh=exc.zh,
-                   instance=str(request.url.path) if request is not None else None, headers=headers, **exc.extra)
+                   instance=str(request.url.path) if request is not None else None, headers=headers, extra=exc.extra)
 
 
 def install(app: FastAPI) -> None:
@@ -98,7 +102,7 @@ def install(app: FastAPI) -> None:
         first = items[0] if items else {"loc": [], "msg": "invalid request"}
         where = ".".join(x for x in first["loc"] if x not in ("body",)) or "request"
         return problem(422, "validation_failed", f"{where}: {first['msg']}", detail_zh=f"请求无效:{where}",
-                       instance=request.url.path, errors=items)
+                       instance=request.url.path, extra={"errors": items})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
