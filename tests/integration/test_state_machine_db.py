@@ -16,7 +16,6 @@ from tests.conftest import _truncate_pg
 from tests.state_machine import machine_for
 
 
-
 def test_state_machine_on_sqlite(tmp_path: Path, sqlite_template: Path) -> None:
     # One file for all runs, emptied before each, so the migration cost is paid once.
     path = tmp_path / "sm.db"

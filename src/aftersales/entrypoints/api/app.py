@@ -407,7 +407,7 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
             ) -> Response:
                 return handler(case_id, body, actor, request, if_match)
         else:
-            def endpoint(  # agree, withdraw …: the body (a note, evidence) is optional
+            def endpoint(  # type: ignore[misc]  # agree, withdraw …: the body (a note, evidence) is optional
                 case_id: str,
                 actor: Who,
                 request: Request,
