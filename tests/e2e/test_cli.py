@@ -1,0 +1,141 @@
+"""The `aftersales` command as a user runs it: scenarios, tokens, the demo, a live server."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+SCENARIOS = sorted((ROOT / "tests" / "scenarios").glob("*.yaml"))
+
+
+def cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "aftersales.entrypoints.cli", *args], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=120, check=False)
+
+
+def test_there_are_enough_scenarios() -> None:
+    assert len(SCENARIOS) >= 15
+
+
+def test_the_scenario_of_design_3_7_passes() -> None:
+    r = cli("scenario", "run", str(ROOT / "tests/scenarios/design_3_7_seller_silence_auto_agrees.yaml"))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "1 of 1 scenario files passed" in r.stdout
+
+
+def test_a_wrong_expectation_fails_readably_with_exit_1(tmp_path: Path) -> None:
+    text = (ROOT / "tests/scenarios/design_3_7_seller_silence_auto_agrees.yaml").read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(text.replace("status: completed, refunded", "status: refunding, refunded"), encoding="utf-8")
+    r = cli("scenario", "run", str(wrong))
+    assert r.returncode == 1
+    assert "step 5 (line 38): status: expected 'refunding', found 'completed'" in r.stdout
+
+
+def test_an_invalid_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nsteps:\n  - at: 2026-03-04T09:00:00+08:00\n  - at: 2026-03-03T09:00:00+08:00\n")
+    not_yaml = tmp_path / "nope.yaml"
+    not_yaml.write_text("steps: [\n")
+    for path in (bad, not_yaml):
+        r = cli("scenario", "run", str(path))
+        assert r.returncode == 2 and "INVALID" in r.stdout, r.stdout
+
+
+def test_an_unexpected_error_fails_the_step_and_the_file_goes_on(tmp_path: Path) -> None:
+    text = (ROOT / "tests/scenarios/refund_unshipped_cannot_be_refused.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text.replace("with: {reason: already_shipped}\n    expect: {error: refusal_not_allowed}",
+                                   "with: {reason: already_shipped}"), encoding="utf-8")
+    r = cli("scenario", "run", str(broken))
+    assert r.returncode == 1
+    assert "refuse failed unexpectedly: refusal_not_allowed" in r.stdout
+    assert r.stdout.count("step ") == 1  # the later steps still ran and passed
+
+
+def test_db_upgrade_and_token(tmp_path: Path) -> None:
+    env = {"AFTERSALES_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    r = cli("db", "upgrade", env=env)
+    assert r.returncode == 0 and "up to date" in r.stdout, r.stderr
+    r = cli("token", "--role", "seller", "--subject", "s1", env=env)
+    assert r.returncode == 0 and r.stdout.startswith("as_sel_")
+    assert cli("token", "--role", "king", "--subject", "x", env=env).returncode == 2
+
+
+def test_the_demo_seeds_and_prints_tokens(tmp_path: Path) -> None:
+    r = cli("demo", "--no-serve", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "buyer:alice" in r.stdout and "http://127.0.0.1:8000" in r.stdout
+    assert "platform_review" in r.stdout and (tmp_path / "demo.db").exists()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _http(method: str, url: str, token: str | None = None, body: Any = None) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method)
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:  # noqa: S310 - our own local server
+            return resp.status, json.loads(resp.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+@pytest.mark.slow
+def test_a_live_server_with_a_test_clock_fires_timers_within_seconds(tmp_path: Path) -> None:
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "AFTERSALES_DATABASE_URL": f"sqlite:///{tmp_path}/live.db", "AFTERSALES_CLOCK": "test",
+           "AFTERSALES_ADMIN_TOKEN": "live-admin", "AFTERSALES_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen([sys.executable, "-m", "aftersales.entrypoints.cli", "serve", "--port", str(port)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                if _http("GET", f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        admin = "live-admin"
+        assert _http("POST", f"{base}/api/v1/test-clock", admin, {"now": "2026-03-04T09:00:00+08:00"})[0] == 200
+        oms = _http("POST", f"{base}/api/v1/tokens", admin, {"role": "integration", "subject": "oms"})[1]["token"]
+        buyer = _http("POST", f"{base}/api/v1/tokens", admin, {"role": "buyer", "subject": "b1"})[1]["token"]
+        _http("POST", f"{base}/api/v1/stores", oms, {"id": "s1", "return_address": "杭州"})
+        order = {"id": "o1", "store": "s1", "buyer": "b1", "paid_at": "2026-03-01T10:00:00+08:00",
+                 "shipped_at": "2026-03-01T18:00:00+08:00", "delivered_at": "2026-03-03T12:00:00+08:00",
+                 "lines": [{"id": "l1", "title": "羊毛衫", "category": "apparel", "paid": "199.00"}]}
+        assert _http("POST", f"{base}/api/v1/orders", oms, order)[0] == 201
+        status, case = _http("POST", f"{base}/api/v1/cases", buyer, {"order_id": "o1", "line_id": "l1",
+                             "type": "return_refund", "reason": "no_reason", "amount": "199.00"})
+        assert status == 201 and case["deadline"] == "2026-03-06T09:00:00+08:00"
+        moved = time.monotonic()
+        _http("POST", f"{base}/api/v1/test-clock", admin, {"now": "2026-03-06T09:00:01+08:00"})
+        while time.monotonic() - moved < 3:
+            case = _http("GET", f"{base}/api/v1/cases/{case['id']}", buyer)[1]
+            if case["status"] == "awaiting_return":
+                break
+            time.sleep(0.05)
+        assert case["status"] == "awaiting_return", "the worker did not act within 3 seconds"
+        assert case["deadline"] == "2026-03-13T09:00:00+08:00"  # counted from the due time
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
