@@ -38,7 +38,7 @@ scenarios: $(STAMP)
 test: lint unit integration e2e scenarios
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -174,13 +174,12 @@ class _Payouts(_Repo):
     def _payout(self, p: dict[str, Any]) -> Payout:
         return Payout(p["id"], p["case_id"], p["kind"], p["amount"], p["key"], p["state"], p["requested_at"])
 
-    def claim_pending(self, owner: str, lease_until: datetime, lease_now: datetime, limit: int) -> list[Payout]:
-        out = []
-        for p in sorted(self.d.payouts.values(), key=lambda p: p["id"]):
-            if p["state"] == "pending" and (p["lease_until"] is None or p["lease_until"] < lease_now):
-                p["lease_until"] = lease_until
-                out.append(self._payout(p))
-        return out[:limit]
+    def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
+        return [self._payout(p) for p in sorted(self.d.payouts.values(), key=lambda p: p["id"])
+                if p["state"] == "pending" and (p["lease_until"] is None or p["lease_until"] < lease_now)][:limit]
+
+    def defer(self, key: str, owner: str, lease_until: datetime) -> None:
+        self.d.payouts[key]["lease_until"] = lease_until
 
     def get(self, key: str) -> Payout | None:
         p = self.d.payouts.get(key)

@@ -3,15 +3,17 @@ DESIGN 3.2, every timeout of DESIGN 3.3, and the guards, in milliseconds."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from datetime import timedelta
 
 import pytest
 
+from aftersales.domain import case as engine
 from aftersales.domain import errors
 from aftersales.domain.case import TRANSITIONS
 from aftersales.domain.model import Actor, Case, CaseType, Category, Line, Role, Status
-from tests.builders import T0, World, make_order
+from tests.builders import STORE, T0, World, make_order
 from tests.fakes import FakeUnitOfWork
 
 H, D = timedelta(hours=1), timedelta(days=1)
@@ -400,3 +402,43 @@ def test_history_has_one_event_per_change(w: World) -> None:
     assert len(evs) == c.version == 5
     for (_, _, to), (_, frm, _) in itertools.pairwise(evs):
         assert to == frm  # each event starts where the previous one ended
+
+
+class _PoisonedHistory:
+    def __getattr__(self, name: str) -> object:
+        raise AssertionError(f"an action outside READS_LINE_HISTORY read history.{name}")
+
+
+def _cases_in(source: Status) -> list[tuple[World, Case]]:
+    """A case of every type that can be in ``source``, each in its own world."""
+    out = []
+    for case_type in CaseType:
+        if source is S.REFUNDING:
+            if case_type is not CaseType.REFUND_ONLY:
+                continue
+        elif source not in REACHABLE[case_type]:
+            continue
+        w = World(FakeUnitOfWork())
+        w.order(make_order())
+        c = w.act(w.open(CaseType.REFUND_ONLY, "quality"), "agree") if source is S.REFUNDING else into(
+            w, case_type, source)
+        out.append((w, c))
+    return out
+
+
+@pytest.mark.parametrize("action", sorted({tr.action for tr in TRANSITIONS} - {"modify", "rule"}))
+def test_only_the_listed_actions_read_the_line_history(action: str) -> None:
+    """The services skip loading the line's history for other actions; prove they never need it."""
+    assert {"modify", "rule"} == engine.READS_LINE_HISTORY
+    ran = 0
+    for tr in (tr for tr in TRANSITIONS if tr.action == action):
+        role = next(iter(tr.roles))
+        actor = Actor(role, {"buyer": "b1", "seller": "s1"}.get(role.value, "system"))
+        for source in tr.sources:
+            for w, c in _cases_in(source):
+                order = make_order()
+                ctx = engine.Context(w.pack, order, order.lines[0], STORE, _PoisonedHistory())  # type: ignore[arg-type]
+                with contextlib.suppress(errors.DomainError):
+                    engine.act(c, action, actor, w.now, ctx, engine.Params(**PARAMS.get(action, {})))  # type: ignore[arg-type]
+                ran += 1
+    assert ran > 0

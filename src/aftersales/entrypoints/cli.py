@@ -68,7 +68,9 @@ def serve(
     if migrate:
         _upgrade(settings.database_url)
     system = bootstrap(settings)
-    uvicorn.run(create_app(system, run_worker=not no_worker), host=host, port=port, log_level="info")
+    level = os.environ.get("AFTERSALES_LOG_LEVEL", "INFO").upper()
+    uvicorn.run(create_app(system, run_worker=not no_worker), host=host, port=port, log_level=level.lower(),
+                access_log=logging.getLevelName(level) <= logging.INFO)
 
 
 @app.command()

@@ -26,6 +26,9 @@ from aftersales.services.ports import DueTimer, EvidenceItem, Message, PaymentGa
 
 log = logging.getLogger(__name__)
 
+# Handed to actions that never read the line's history (case.READS_LINE_HISTORY).
+UNREAD = eligibility.LineHistory()
+
 # Roles that see every case; a buyer sees their own, a seller their store's.
 _SEE_ALL = frozenset({Role.AGENT, Role.OPERATOR, Role.INTEGRATION, Role.SYSTEM})
 
@@ -226,7 +229,7 @@ def act(
         case = uow.cases.get(case_id)
         if case is None or not can_see_case(actor, case):
             raise errors.NotFound("no such case", "售后单不存在")
-        out = case_engine.act(case, action, actor, at, _context(uow, deps, case), params, expected_version)
+        out = case_engine.act(case, action, actor, at, _context(uow, deps, case, action), params, expected_version)
         if params is not None and params.evidence_ids:
             _check_evidence(uow, actor, case.id, params.evidence_ids)
         uow.cases.update(out, case.version)
@@ -242,12 +245,16 @@ def _store(uow: UnitOfWork, store_id: str) -> Store:
     return store
 
 
-def _context(uow: UnitOfWork, deps: Deps, case: Case) -> Context:
+def _context(uow: UnitOfWork, deps: Deps, case: Case, action: str) -> Context:
     order = uow.orders.get(case.order_id)
     line = order.line(case.line_id) if order is not None else None
     if order is None or line is None:
         raise RuntimeError(f"order line {case.order_id}/{case.line_id} of case {case.id} is missing")
-    history = uow.cases.line_history(case.order_id, case.line_id, exclude_case=case.id)
+    history = (
+        uow.cases.line_history(case.order_id, case.line_id, exclude_case=case.id)
+        if action in case_engine.READS_LINE_HISTORY
+        else UNREAD
+    )
     return Context(deps.pack, order, line, _store(uow, case.store_id), history, deps.calendar)
 
 
@@ -279,7 +286,8 @@ def fire_timer(uow: UnitOfWork, deps: Deps, timer: DueTimer) -> bool:
             uow.timers.discard(timer)
             return False
         try:
-            out = case_engine.act(case, timer.action, Actor.system(), timer.due_at, _context(uow, deps, case))
+            out = case_engine.act(case, timer.action, Actor.system(), timer.due_at,
+                                  _context(uow, deps, case, timer.action))
         except errors.DomainError as exc:
             # The rules refuse the default outcome now; keep the case for a person to look at.
             log.error("timer %s/%s on case %s refused: %s", timer.action, timer.entry, case.id, exc)
@@ -308,15 +316,21 @@ def settle_payouts(
     uow: UnitOfWork, deps: Deps, gateway: PaymentGateway, owner: str, lease_now: datetime,
     lease_until: datetime, limit: int = 100,
 ) -> int:
-    """Send claimed payouts to the gateway; a confirmed goods refund completes its case.
+    """Send pending payouts to the gateway; a confirmed goods refund completes its case.
 
-    Returns how many were claimed."""
-    with uow.transaction():
-        pending = uow.payouts.claim_pending(owner, lease_until, lease_now, limit)
+    No claim is written first: the payout's idempotency key makes a second worker's
+    call for the same payout harmless (the gateway pays once), and the recording
+    transaction checks the payout is still pending. Skipping the claim saves a
+    durable commit per refund. Returns how many were looked at.
+    """
+    with uow.read():
+        pending = uow.payouts.pending(lease_now, limit)
     for payout in pending:
         result = gateway.refund(payout.key, payout.case_id, payout.amount, payout.requested_at)
         if result.status == "pending":
-            continue  # the lease lapses and a later round asks again, with the same key
+            with uow.transaction():  # ask again once the lease lapses, with the same key
+                uow.payouts.defer(payout.key, owner, lease_until)
+            continue
         settle_payout(uow, deps, payout.key, result.status, result.reference,
                       result.settled_at or payout.requested_at)
     return len(pending)
@@ -337,7 +351,7 @@ def settle_payout(uow: UnitOfWork, deps: Deps, key: str, state: str, reference: 
         if case is None or case.status is not Status.REFUNDING:
             return 1
         at = max(settled_at, case.status_since)
-        out = case_engine.act(case, "settle", Actor.system(), at, _context(uow, deps, case))
+        out = case_engine.act(case, "settle", Actor.system(), at, _context(uow, deps, case, "settle"))
         uow.cases.update(out, case.version)
         return 1
 

@@ -145,8 +145,12 @@ class TimerRepository(Protocol):
 
 
 class PayoutRepository(Protocol):
-    def claim_pending(self, owner: str, lease_until: datetime, lease_now: datetime, limit: int) -> list[Payout]:
-        """Claim payouts not yet confirmed by the gateway."""
+    def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
+        """Payouts the gateway has not confirmed, and that no one deferred past ``lease_now``."""
+        ...
+
+    def defer(self, key: str, owner: str, lease_until: datetime) -> None:
+        """Leave a payout alone until ``lease_until`` (the gateway said: still processing)."""
         ...
 
     def get(self, key: str) -> Payout | None:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    UniqueConstraint,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -156,12 +155,13 @@ cases = Table(
     Index("ix_cases_line", "order_id", "line_id"),
 )
 
+# Keyed by (case, seq): the history is read per case in order, and on SQLite a table
+# WITHOUT ROWID keeps it in one B-tree, one page fewer to write on every commit.
 case_events = Table(
     "case_events",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(40), ForeignKey("cases.id"), nullable=False),
-    Column("seq", Integer, nullable=False),
+    Column("case_id", String(40), ForeignKey("cases.id"), primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("at", UTCDateTime, nullable=False),
     Column("actor_role", String(16), nullable=False),
     Column("actor_id", String(64), nullable=False),
@@ -172,7 +172,7 @@ case_events = Table(
     Column("after", JSONType, nullable=False),
     Column("data", JSONType, nullable=False),
     Column("recorded_at", UTCDateTime, nullable=False),
-    UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
+    sqlite_with_rowid=False,
 )
 
 # One row per case: its armed deadline. Re-arming replaces the row; the ``entry``
@@ -186,6 +186,7 @@ timers = Table(
     Column("action", String(24), nullable=False),
     Column("lease_owner", String(64)),
     Column("lease_until", UTCDateTime),
+    sqlite_with_rowid=False,
 )
 
 payouts = Table(

@@ -3,7 +3,7 @@ bookkeeping (idempotency keys, tokens, evidence, messages, the test clock).
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 14:19:45.931308
+Create Date: 2026-11-26 14:50:34.584275
 """
 
 from __future__ import annotations
@@ -28,9 +28,7 @@ def upgrade() -> None:
         sa.Column("status_code", sa.Integer(), nullable=False),
         sa.Column("body", sa.LargeBinary(), nullable=False),
         sa.Column(
-            "headers",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "headers", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("principal", "key", name=op.f("pk_idempotency_keys")),
@@ -156,14 +154,10 @@ def upgrade() -> None:
         sa.Column("receipt_refused", sa.Boolean(), nullable=False),
         sa.Column("repair_failures", sa.Integer(), nullable=False),
         sa.Column(
-            "ruling",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
+            "ruling", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
         ),
         sa.Column(
-            "freight",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=True,
+            "freight", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=True
         ),
         sa.Column("closed_by", sa.String(length=32), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -191,9 +185,8 @@ def upgrade() -> None:
 
     op.create_table(
         "case_events",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("case_id", sa.String(length=40), nullable=False),
-        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("actor_role", sa.String(length=16), nullable=False),
         sa.Column("actor_id", sa.String(length=64), nullable=False),
@@ -201,24 +194,18 @@ def upgrade() -> None:
         sa.Column("from_status", sa.String(length=32), nullable=True),
         sa.Column("to_status", sa.String(length=32), nullable=False),
         sa.Column(
-            "before",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "before", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "after",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "after", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column(
-            "data",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
+            "data", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"), nullable=False
         ),
         sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_case_events_case_id_cases")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_events")),
-        sa.UniqueConstraint("case_id", "seq", name="uq_case_events_case_seq"),
+        sa.PrimaryKeyConstraint("case_id", "seq", name=op.f("pk_case_events")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "evidence",
@@ -285,6 +272,7 @@ def upgrade() -> None:
         sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_timers_case_id_cases")),
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_timers")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("timers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_timers_due_at"), ["due_at"], unique=False)
