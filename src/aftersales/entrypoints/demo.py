@@ -58,6 +58,8 @@ def seed(url: str) -> DemoInfo:
           delivered=27 * d, completed=20 * d, lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
     order("D1006", "alice", "custom-made, delivered: no no-reason return by law", paid=6 * d, shipped=4 * d,
           delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
+    order("D1007", "alice", "delivered 2 days ago, no case yet: the README's curl walkthrough", paid=5 * d,
+          shipped=4 * d, delivered=2 * d, lines=[Line("1", "羊毛大衣 wool coat", Category.APPAREL, 1, 39900)])
     order("D2001", "carol", "digital store, delivered 2 days ago", paid=5 * d, shipped=4 * d, delivered=2 * d,
           store=STORE2.id, lines=[Line("1", "蓝牙耳机 earbuds", Category.GENERAL, 1, 39900)])
     order("D2002", "carol", "digital store, delivered 3 days ago", paid=6 * d, shipped=5 * d, delivered=3 * d,
