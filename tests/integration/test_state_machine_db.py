@@ -6,14 +6,24 @@ repositories keep every invariant the fake does."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db import tables as t
+from aftersales.adapters.db.sql import Database, SqlUnitOfWork
 from tests.conftest import _truncate_pg
 from tests.state_machine import machine_for
+
+
+def _run(fresh: Callable[[], SqlUnitOfWork], share: int, steps: int) -> None:
+    machine = machine_for(fresh)
+    machine.TestCase.settings = settings(
+        settings.default, max_examples=max(5, settings.default.max_examples // share), stateful_step_count=steps
+    )
+    machine.TestCase().runTest()
 
 
 def test_state_machine_on_sqlite(tmp_path: Path, sqlite_template: Path) -> None:
@@ -22,18 +32,13 @@ def test_state_machine_on_sqlite(tmp_path: Path, sqlite_template: Path) -> None:
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
 
-    from aftersales.adapters.db import tables as t
-
-    def fresh():  # type: ignore[no-untyped-def]
+    def fresh() -> SqlUnitOfWork:
         with db.engine.begin() as conn:
             for table in reversed(t.metadata.sorted_tables):
                 conn.execute(table.delete())
         return db.uow()
 
-    machine = machine_for(fresh)
-    machine.TestCase.settings = settings(settings.default, max_examples=max(5, settings.default.max_examples // 4),
-                                         stateful_step_count=30)
-    machine.TestCase().runTest()
+    _run(fresh, share=4, steps=30)
     db.dispose()
 
 
@@ -41,12 +46,9 @@ def test_state_machine_on_sqlite(tmp_path: Path, sqlite_template: Path) -> None:
 def test_state_machine_on_postgres(pg_template: str) -> None:
     db = Database(pg_template)
 
-    def fresh():  # type: ignore[no-untyped-def]
+    def fresh() -> SqlUnitOfWork:
         _truncate_pg(db)
         return db.uow()
 
-    machine = machine_for(fresh)
-    machine.TestCase.settings = settings(settings.default, max_examples=max(5, settings.default.max_examples // 6),
-                                         stateful_step_count=25)
-    machine.TestCase().runTest()
+    _run(fresh, share=6, steps=25)
     db.dispose()
