@@ -12,7 +12,7 @@ amount_exceeds_paid.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -393,7 +393,9 @@ def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, An
 
 # --- effects: each may check its guards, change the case, and return a target status ---
 
-Effect = Any  # Callable[[Case, Transition, Actor, datetime, Context, Params], Status | None]
+# An action's guards and changes: it may refuse (raise), change the case in place, and
+# return the target status where the transition table cannot say (a ruling's outcome).
+Effect = Callable[[Case, Transition, Actor, datetime, Context, Params], Status | None]
 
 
 def _agree(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
