@@ -6,7 +6,9 @@ import os
 import threading
 from dataclasses import dataclass, field
 
-from aftersales.adapters import ids, packs
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from aftersales.adapters import calendars, ids, packs
 from aftersales.adapters.clocks import DatabaseTestClock, SystemClock
 from aftersales.adapters.db.sql import DEFAULT_URL, Database, SqlUnitOfWork
 from aftersales.adapters.payments import LedgerGateway
@@ -62,5 +64,12 @@ def bootstrap(settings: Settings | None = None, *, db: Database | None = None,
     if clock is None:
         clock = DatabaseTestClock(db) if settings.clock == "test" else SystemClock()
     gateway = gateway or LedgerGateway(db, int(os.environ.get("AFTERSALES_SIM_GATEWAY_DELAY_MS", "0")))
-    deps = Deps(packs.load(settings.pack), ids.new_case_id)
+    pack = packs.load(settings.pack)
+    # Years an operator loaded override the package's data; read once at start-up, so a
+    # newly loaded year takes effect when the server and workers restart.
+    try:
+        loaded = calendars.load_years(db)
+    except (OperationalError, ProgrammingError):  # a database not yet migrated: the command will say so itself
+        loaded = []
+    deps = Deps(pack, ids.new_case_id, calendars.for_pack(pack.calendar, loaded))
     return System(settings, db, clock, gateway, deps)

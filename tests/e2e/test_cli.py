@@ -139,3 +139,23 @@ def test_a_live_server_with_a_test_clock_fires_timers_within_seconds(tmp_path: P
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_calendar_load_stores_a_year_the_system_then_uses(tmp_path: Path) -> None:
+    from aftersales.adapters.calendars import PACKAGE_YEARS
+    from aftersales.bootstrap import Settings, bootstrap
+
+    year = max(PACKAGE_YEARS) + 1
+    env = {"AFTERSALES_DATABASE_URL": f"sqlite:///{tmp_path}/cal.db"}
+    assert cli("db", "upgrade", env=env).returncode == 0
+    good = tmp_path / "year.toml"
+    good.write_text(f'year = {year}\nsource = "国务院办公厅关于{year}年部分节假日安排的通知"\n'
+                    f'holidays = ["{year}-01-01"]\nworkdays = []\n', encoding="utf-8")
+    r = cli("calendar", "load", str(good), env=env)
+    assert r.returncode == 0 and f"{year}: 1 days off" in r.stdout, r.stderr
+    bad = tmp_path / "bad.toml"
+    bad.write_text(f"year = {year}\nholidays = []\n", encoding="utf-8")
+    r = cli("calendar", "load", str(bad), env=env)
+    assert r.returncode == 2 and "source" in r.stderr
+    system = bootstrap(Settings(database_url=env["AFTERSALES_DATABASE_URL"]))
+    assert system.deps.calendar.covers(year)

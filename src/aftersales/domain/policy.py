@@ -88,6 +88,7 @@ class Pack:
     id: str
     zone: ZoneInfo
     text: Text
+    calendar: str  # which business calendar counts its business days ("cn", "weekdays")
     after_sale_attempts: int | None
     intervention_sla: Duration
     compensation_cap: int
@@ -254,10 +255,14 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
     def label_map(key: str) -> dict[str, Text]:
         return {k: _text(v, f"labels.{key}.{k}") for k, v in labels.get(key, {}).items()}
 
+    calendar = head.get("calendar", "weekdays")
+    if not isinstance(calendar, str) or not calendar:
+        raise InvalidPolicy("pack.calendar: the name of a business calendar, such as \"cn\"")
     return Pack(
         id=pack_id,
         zone=zone,
         text=_text(head, "pack"),
+        calendar=calendar,
         after_sale_attempts=None if attempts is None else int(attempts),
         intervention_sla=Duration.parse(inter["sla"]),
         compensation_cap=cap,

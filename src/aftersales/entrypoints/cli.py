@@ -14,7 +14,9 @@ app = typer.Typer(help="Aftersales: after-sales service and dispute resolution (
                   no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 scenario_app = typer.Typer(help="Scenario files (DESIGN 3.7).", no_args_is_help=True)
+calendar_app = typer.Typer(help="Business calendars: a year's official holidays.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(calendar_app, name="calendar")
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -129,6 +131,31 @@ def demo(
     if no_serve:
         return
     serve(host=host, port=port, no_worker=False, migrate=False)
+
+
+@calendar_app.command("load")
+def calendar_load(
+    file: Annotated[Path, typer.Argument(help="TOML: year, source, holidays = [dates], workdays = [dates]")],
+) -> None:
+    """Load a year's official holidays and adjusted workdays (调休); restart servers and workers after."""
+    from aftersales.adapters import calendars
+    from aftersales.adapters.db.sql import Database
+    from aftersales.bootstrap import Settings
+
+    try:
+        year = calendars.YearData.from_file(file)
+    except (OSError, calendars.InvalidCalendar, ValueError) as exc:
+        typer.echo(f"cannot load {file}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    db = Database(Settings.from_env().database_url)
+    try:
+        calendars.store_year(db, year)
+    finally:
+        db.dispose()
+    replaced = " (replacing the chinesecalendar package's data)" if year.year in calendars.PACKAGE_YEARS else ""
+    typer.echo(f"{year.year}: {len(year.holidays)} days off, {len(year.workdays)} adjusted workdays{replaced}; "
+               f"source: {year.source}")
+    typer.echo("deadlines counted through this year are no longer provisional once servers and workers restart")
 
 
 @scenario_app.command("run")

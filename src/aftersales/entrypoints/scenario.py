@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from aftersales.adapters import packs
+from aftersales.adapters import calendars, packs
 from aftersales.adapters.clocks import ManualClock
 from aftersales.adapters.db.sql import Database
 from aftersales.adapters.payments import InMemoryGateway
@@ -166,7 +166,15 @@ class Runner:
         self.clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
         self.gateway = InMemoryGateway()
         self.n = 0
-        self.deps = svc.Deps(self.pack, self._next_id)
+        raw_years = data.get("calendar") or []
+        if isinstance(raw_years, dict):
+            raw_years = [raw_years]
+        try:
+            years = [calendars.YearData.from_mapping(y) for y in raw_years]
+            calendar = calendars.for_pack(self.pack.calendar, years)
+        except (calendars.InvalidCalendar, AttributeError) as exc:
+            raise InvalidScenario(f"calendar: {exc}") from exc
+        self.deps = svc.Deps(self.pack, self._next_id, calendar)
         self.cases: dict[str, str] = {}
         self.buyers: set[str] = set()
         self.stores: set[str] = set()

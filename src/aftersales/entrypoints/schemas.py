@@ -32,6 +32,7 @@ from aftersales.domain.model import (
 )
 from aftersales.domain.money import format_fen, parse_yuan
 from aftersales.domain.policy import Pack
+from aftersales.domain.timecalc import Unit
 from aftersales.services.ports import EvidenceItem, Message
 
 MONEY_PATTERN = r"^(0|[1-9]\d{0,11})(\.\d{1,2})?$"
@@ -255,6 +256,7 @@ class CaseOut(BaseModel):
     deadline_action: str | None
     deadline_rule: str | None
     deadline_provisional: bool
+    deadline_clock: Literal["natural_hours", "natural_days", "business_days"] | None
     deadline_explanation: Text | None
     version: int
     freight: FreightOut | None
@@ -444,11 +446,15 @@ def _shipment(s: Shipment | None, pack: Pack) -> dict[str, Any] | None:
     return {"carrier": s.carrier, "tracking_no": s.tracking_no, "fee": _money(s.fee), "at": iso(s.at, pack)}
 
 
+CLOCKS = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days", Unit.BUSINESS_DAYS: "business_days"}
+
+
 def case_view(c: Case, pack: Pack, viewer: Role | None = None) -> dict[str, Any]:
-    explanation = None
+    explanation = clock = None
     if c.deadline_rule is not None:
         rule = next((r for r in pack.timeouts if r.id == c.deadline_rule), None)
         if rule is not None:
+            clock = CLOCKS[rule.after.unit]
             when = iso(c.deadline, pack)
             explanation = {"zh": f"{rule.text.zh}(截止 {when};依据:{rule.source})",
                            "en": f"{rule.text.en} (by {when}; source: {rule.source})"}
@@ -479,6 +485,7 @@ def case_view(c: Case, pack: Pack, viewer: Role | None = None) -> dict[str, Any]
         "deadline_action": c.deadline_action,
         "deadline_rule": c.deadline_rule,
         "deadline_provisional": c.deadline_provisional,
+        "deadline_clock": clock,
         "deadline_explanation": explanation,
         "version": c.version,
         "freight": freight,

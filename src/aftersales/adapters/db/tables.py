@@ -279,3 +279,15 @@ sim_gateway_ledger = Table(
     Column("calls", Integer, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
 )
+
+# A year's official calendar, loaded by an operator when the State Council announces it
+# (`aftersales calendar load FILE`); it overrides the chinesecalendar package's data.
+calendar_years = Table(
+    "calendar_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("holidays", JSONType, nullable=False),
+    Column("workdays", JSONType, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("loaded_at", UTCDateTime, nullable=False),
+)
