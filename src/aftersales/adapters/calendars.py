@@ -59,7 +59,9 @@ class YearData:
             raise InvalidCalendar(f"a day cannot be both a holiday and a workday: {', '.join(both)}")
         weekday_workdays = sorted(d.isoformat() for d in workdays if d.weekday() < 5)
         if weekday_workdays:
-            raise InvalidCalendar(f"adjusted workdays are weekend days; these are weekdays: {', '.join(weekday_workdays)}")
+            raise InvalidCalendar(
+                f"adjusted workdays are weekend days; these are weekdays: {', '.join(weekday_workdays)}"
+            )
         return cls(year, holidays, workdays, source)
 
     @classmethod
