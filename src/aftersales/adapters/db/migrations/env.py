@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
@@ -25,7 +25,7 @@ def run() -> None:
     engine.dispose()
 
 
-def render_item(type_: str, obj: object, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Write our column types as plain SQLAlchemy ones, so a migration never imports the
     application (its Python-side conversions are not part of the schema)."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
