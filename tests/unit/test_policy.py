@@ -24,7 +24,8 @@ def test_the_taobao_pack_has_a_source_and_both_languages_on_every_rule(pack: Pac
     for rule in [*pack.eligibility, *pack.timeouts]:
         assert rule.source.strip(), rule.id
         assert rule.text.zh and rule.text.en, rule.id
-    assert set(pack.sources) == {"after_sale_attempts", "intervention.sla", "freight.compensation_cap"}
+    assert set(pack.sources) == {"after_sale_attempts", "intervention.sla", "freight.compensation_cap",
+                                 "freight.buyer_preference_outbound"}
 
 
 def test_every_waiting_status_has_a_deadline_for_every_type(pack: Pack) -> None:

@@ -52,7 +52,9 @@ def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int =
     # free-shipping, or where this return breaks the free-shipping threshold (C3 art. 18).
     rule = "buyer_preference"
     outbound = Party.SELLER
-    if order.shipping_fee > 0:
+    if pack.buyer_preference_outbound == "seller":
+        pass  # the pack refunds the outbound delivery on every return (EU CRD art. 13(1))
+    elif order.shipping_fee > 0:
         outbound, rule = Party.BUYER, "buyer_preference_not_free_shipping"
     elif order.free_shipping_threshold is not None:
         remaining = order.total_paid - order_refunded_elsewhere - case.amount

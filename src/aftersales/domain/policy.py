@@ -18,6 +18,7 @@ from aftersales.domain.timecalc import Duration
 
 LINE_EVENTS = ("paid_at", "shipped_at", "delivered_at", "completed_at")
 GOODS_STATES = ("not_shipped", "shipped", "delivered")
+OUTBOUND_RULES = ("buyer_unless_free_shipping", "seller")
 DEADLINE_ACTIONS = ("agree", "close", "confirm_receipt", "escalate", "complete", "end_evidence_round", "resume")
 
 
@@ -92,6 +93,9 @@ class Pack:
     after_sale_attempts: int | None
     intervention_sla: Duration
     compensation_cap: int
+    # Who bears the outbound delivery of goods returned for buyer preference:
+    # "buyer_unless_free_shipping" or "seller" (always refunded).
+    buyer_preference_outbound: str
     eligibility: tuple[EligibilityRule, ...]
     timeouts: tuple[TimeoutRule, ...]
     not_intact: tuple[RefusalReason, ...]
@@ -187,6 +191,10 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
         cap = parse_yuan(freight["compensation_cap"])
     except InvalidAmount as exc:
         raise InvalidPolicy(f"freight.compensation_cap: {exc}") from exc
+    outbound = freight.get("buyer_preference_outbound", "buyer_unless_free_shipping")
+    if outbound not in OUTBOUND_RULES:
+        raise InvalidPolicy(f"freight.buyer_preference_outbound must be one of {', '.join(OUTBOUND_RULES)}")
+    sources["freight.buyer_preference_outbound"] = _source(freight, "freight", "buyer_preference_outbound_source")
 
     rules: list[EligibilityRule] = []
     seen: set[str] = set()
@@ -266,6 +274,7 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
         after_sale_attempts=None if attempts is None else int(attempts),
         intervention_sla=Duration.parse(inter["sla"]),
         compensation_cap=cap,
+        buyer_preference_outbound=outbound,
         eligibility=tuple(rules),
         timeouts=tuple(timeouts),
         not_intact=reasons("not_intact"),

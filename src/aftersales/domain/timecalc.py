@@ -6,6 +6,7 @@ the pack's zone. A window is the half-open interval [start, deadline).
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,10 +21,12 @@ class Unit(StrEnum):
     HOURS = "hours"
     DAYS = "days"
     BUSINESS_DAYS = "business_days"
+    YEARS = "years"
 
 
-_UNIT_SUFFIX = {"h": Unit.HOURS, "d": Unit.DAYS, "bd": Unit.BUSINESS_DAYS}
-_DURATION = re.compile(r"^\s*(\d+)\s*(h|d|bd)\s*$")
+_UNIT_SUFFIX = {"h": Unit.HOURS, "d": Unit.DAYS, "bd": Unit.BUSINESS_DAYS, "y": Unit.YEARS}
+_SUFFIX = {v: k for k, v in _UNIT_SUFFIX.items()}
+_DURATION = re.compile(r"^\s*(\d+)\s*(h|d|bd|y)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +36,14 @@ class Duration:
 
     @classmethod
     def parse(cls, text: str) -> Duration:
-        """``"24h"`` natural hours, ``"7d"`` natural days, ``"2bd"`` business days."""
+        """``"24h"`` natural hours, ``"7d"`` natural days, ``"2bd"`` business days, ``"2y"`` years."""
         m = _DURATION.match(text)
         if m is None:
-            raise InvalidPolicy(f"{text!r} is not a duration like 24h, 7d or 2bd")
+            raise InvalidPolicy(f"{text!r} is not a duration like 24h, 7d, 2bd or 2y")
         return cls(int(m.group(1)), _UNIT_SUFFIX[m.group(2)])
 
     def __str__(self) -> str:
-        suffix = {Unit.HOURS: "h", Unit.DAYS: "d", Unit.BUSINESS_DAYS: "bd"}[self.unit]
-        return f"{self.amount}{suffix}"
+        return f"{self.amount}{_SUFFIX[self.unit]}"
 
     def describe(self) -> tuple[str, str]:
         """(zh, en) wording that names the clock, e.g. ("48 小时", "48 hours")."""
@@ -50,6 +52,8 @@ class Duration:
             return f"{n} 小时", f"{n} hour{'s' if n != 1 else ''}"
         if self.unit is Unit.DAYS:
             return f"{n} 天", f"{n} day{'s' if n != 1 else ''}"
+        if self.unit is Unit.YEARS:
+            return f"{n} 年", f"{n} year{'s' if n != 1 else ''}"
         return f"{n} 个工作日", f"{n} business day{'s' if n != 1 else ''}"
 
 
@@ -104,6 +108,13 @@ def add(start: datetime, duration: Duration, zone: ZoneInfo, calendar: BusinessC
     if duration.unit is Unit.HOURS:
         return Deadline(start + timedelta(hours=n))
     local = start.astimezone(zone)
+    if duration.unit is Unit.YEARS:
+        # The same local date and time N years on; from 29 February, the last day of
+        # February (the rule of EU Regulation 1182/71 art. 3 for periods in years).
+        year = local.year + n
+        day = min(local.day, calendar_module.monthrange(year, local.month)[1])
+        end = local.replace(tzinfo=None).replace(year=year, day=day)
+        return Deadline(datetime.combine(end.date(), end.time(), tzinfo=zone))
     if duration.unit is Unit.DAYS:
         if local.timetz().replace(tzinfo=None) == time(0):
             return Deadline(datetime.combine(local.date() + timedelta(days=n), time(0), tzinfo=zone))

@@ -256,7 +256,7 @@ class CaseOut(BaseModel):
     deadline_action: str | None
     deadline_rule: str | None
     deadline_provisional: bool
-    deadline_clock: Literal["natural_hours", "natural_days", "business_days"] | None
+    deadline_clock: Literal["natural_hours", "natural_days", "business_days", "natural_years"] | None
     deadline_explanation: Text | None
     version: int
     freight: FreightOut | None
@@ -446,7 +446,8 @@ def _shipment(s: Shipment | None, pack: Pack) -> dict[str, Any] | None:
     return {"carrier": s.carrier, "tracking_no": s.tracking_no, "fee": _money(s.fee), "at": iso(s.at, pack)}
 
 
-CLOCKS = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days", Unit.BUSINESS_DAYS: "business_days"}
+CLOCKS = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days", Unit.BUSINESS_DAYS: "business_days",
+          Unit.YEARS: "natural_years"}
 
 
 def case_view(c: Case, pack: Pack, viewer: Role | None = None) -> dict[str, Any]:
