@@ -112,8 +112,8 @@ def add(start: datetime, duration: Duration, zone: ZoneInfo, calendar: BusinessC
         # The same local date and time N years on; from 29 February, the last day of
         # February (the rule of EU Regulation 1182/71 art. 3 for periods in years).
         year = local.year + n
-        day = min(local.day, calendar_module.monthrange(year, local.month)[1])
-        end = local.replace(tzinfo=None).replace(year=year, day=day)
+        last = calendar_module.monthrange(year, local.month)[1]
+        end = local.replace(tzinfo=None).replace(year=year, day=min(local.day, last))
         return Deadline(datetime.combine(end.date(), end.time(), tzinfo=zone))
     if duration.unit is Unit.DAYS:
         if local.timetz().replace(tzinfo=None) == time(0):
