@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TIMED := tests/timed.sh
 
-.PHONY: install demo test lint unit integration e2e scenarios bench clean openapi.json
+.PHONY: install demo test lint unit integration e2e scenarios bench clean openapi.json docs/rules.md
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (set PY=/path/to/python3.11)")'
@@ -46,3 +46,7 @@ clean:
 # Regenerate the committed API contract after an intended change of the API.
 openapi.json: $(STAMP)
 	$(BIN)/python -m aftersales.entrypoints.api.openapi > openapi.json
+
+# Regenerate the rules page after changing a pack.
+docs/rules.md: $(STAMP)
+	$(BIN)/python -m aftersales.entrypoints.rules_doc > docs/rules.md
