@@ -162,3 +162,75 @@ def test_no_answer_is_allowed_past_its_deadline(shipped: bool, delivered: bool, 
             assert at < opt.deadline, opt
         if opt.verdict is Verdict.WINDOW_EXPIRED:
             assert opt.deadline is not None and at >= opt.deadline, opt
+
+
+class TestSanbao:
+    """三包 quality claims: types narrowed by time since delivery, in every phase."""
+
+    def _order(self, cat: Category, completed: bool = True) -> Order:
+        return order(category=cat, completed=completed)
+
+    def test_tiers_one_minute_either_side(self, pack: Pack) -> None:
+        o = self._order(Category.SANBAO_DURABLE)
+        d7, d15 = DELIVERED + timedelta(hours=168), DELIVERED + timedelta(hours=360)
+        inside = ask(pack, o, "return_refund", "quality", d7 - MIN)
+        assert inside.allowed and inside.deadline == d7 and inside.rule == "sanbao_durable_quality"
+        assert ask(pack, o, "return_refund", "quality", d7 + MIN).verdict is Verdict.WINDOW_EXPIRED
+        assert ask(pack, o, "refund_only", "quality", d7 + MIN).deadline == d7
+        assert ask(pack, o, "exchange", "quality", d15 - MIN).allowed
+        assert not ask(pack, o, "exchange", "quality", d15 + MIN).allowed
+        repair = ask(pack, o, "repair", "quality", d15 + MIN)
+        assert repair.allowed and repair.deadline == COMPLETED + timedelta(days=180)
+
+    def test_the_whole_window_one_minute_either_side(self, pack: Pack) -> None:
+        for cat, days in ((Category.SANBAO_DURABLE, 180), (Category.SANBAO_NONDURABLE, 90)):
+            o = self._order(cat)
+            end = COMPLETED + timedelta(days=days)
+            assert ask(pack, o, "repair", "quality", end - MIN).allowed
+            assert ask(pack, o, "repair", "quality", end + MIN).verdict is Verdict.WINDOW_EXPIRED
+
+    def test_the_tiers_hold_before_completion_too(self, pack: Pack) -> None:
+        o = self._order(Category.SANBAO_NONDURABLE, completed=False)
+        late = DELIVERED + timedelta(days=20)
+        assert not ask(pack, o, "return_refund", "quality", late).allowed
+        assert ask(pack, o, "repair", "quality", late).deadline is None
+
+    def test_other_seller_faults_keep_the_general_window(self, pack: Pack) -> None:
+        o = self._order(Category.SANBAO_DURABLE)
+        opt = ask(pack, o, "return_refund", "wrong_item", DELIVERED + timedelta(days=20))
+        assert opt.allowed and opt.rule == "seller_fault_general"
+
+    def test_ordinary_lines_are_not_narrowed(self, pack: Pack) -> None:
+        opt = ask(pack, order(), "return_refund", "quality", DELIVERED + timedelta(days=20))
+        assert opt.allowed and opt.rule == "seller_fault_general"
+
+
+class TestVirtual:
+    def _order(self, usage_days: int | None) -> Order:
+        return Order("o1", "s1", "b1", PAID, None, None, COMPLETED, 0,
+                     [Line("l1", "会员卡", Category.VIRTUAL, 1, 3000, usage_days=usage_days)])
+
+    def test_fifteen_days_after_completion(self, pack: Pack) -> None:
+        o = self._order(None)
+        end = COMPLETED + timedelta(days=15)
+        assert ask(pack, o, "refund_only", "not_received", end - MIN).allowed
+        assert ask(pack, o, "refund_only", "not_received", end + MIN).verdict is Verdict.WINDOW_EXPIRED
+
+    def test_or_the_usage_period_where_shorter(self, pack: Pack) -> None:
+        o = self._order(3)
+        end = COMPLETED + timedelta(days=3)
+        opt = ask(pack, o, "refund_only", "not_received", end - MIN)
+        assert opt.allowed and opt.deadline == end
+        assert not ask(pack, o, "refund_only", "not_received", end + MIN).allowed
+        assert ask(pack, self._order(30), "refund_only", "not_received", COMPLETED).deadline == (
+            COMPLETED + timedelta(days=15))
+
+    def test_virtual_lines_have_no_general_seller_fault_window(self, pack: Pack) -> None:
+        opt = ask(pack, self._order(None), "return_refund", "quality", COMPLETED + MIN)
+        assert opt.verdict is Verdict.NOT_ELIGIBLE and opt.rule == "seller_fault_general"
+
+    def test_an_in_sale_window_ends_at_completion_even_unshipped(self, pack: Pack) -> None:
+        o = self._order(None)
+        assert ask(pack, o, "refund_only", "changed_mind", COMPLETED - MIN).allowed
+        late = ask(pack, o, "refund_only", "changed_mind", COMPLETED + MIN)
+        assert late.verdict is Verdict.WINDOW_EXPIRED and late.deadline == COMPLETED

@@ -65,6 +65,10 @@ def test_the_seller_clock_depends_on_the_goods(pack: Pack) -> None:
     (lambda d: d["freight"].update(compensation_cap="30.001"), "compensation_cap"),
     (lambda d: d["eligibility"][1].update(id=d["eligibility"][0]["id"]), "duplicate"),
     (lambda d: d["timeouts"][0].pop("en"), "zh"),
+    (lambda d: d["eligibility"][0].update(overrides=["nothing_of_the_sort"]), "overrides"),
+    (lambda d: d["eligibility"][0].update(phase="after_dark"), "phase"),
+    (lambda d: d["eligibility"][0]["window"].update(cap="shoe_size"), "cap"),
+    (lambda d: d["eligibility"][0].pop("reason_classes"), "reason"),
 ])
 def test_a_broken_pack_is_refused_naming_what_is_wrong(mutate: Any, message: str) -> None:
     data = copy.deepcopy(raw())
@@ -80,7 +84,10 @@ def test_an_unknown_pack_name_is_refused() -> None:
 
 def test_pair_rules_cover_exactly_what_the_rules_say(pack: Pack) -> None:
     assert [r.id for r in pack.pair_rules[(CaseType.RETURN_REFUND, Reason.NO_REASON)]] == ["no_reason_7d"]
-    assert [r.id for r in pack.pair_rules[(CaseType.REPAIR, Reason.QUALITY)]] == ["seller_fault_general"]
+    assert [r.id for r in pack.pair_rules[(CaseType.REPAIR, Reason.QUALITY)]] == [
+        "seller_fault_general", "sanbao_durable_quality", "sanbao_nondurable_quality"]
+    assert [r.id for r in pack.pair_rules[(CaseType.REFUND_ONLY, Reason.NOT_RECEIVED)]] == [
+        "in_sale_unshipped", "in_sale_undelivered", "virtual_not_received"]
     assert pack.pair_rules[(CaseType.REPAIR, Reason.WRONG_ITEM)] == ()
     assert pack.pair_rules[(CaseType.RESHIP, Reason.QUALITY)] == ()
 

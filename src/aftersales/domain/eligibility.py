@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from aftersales.domain import errors
 from aftersales.domain.model import CaseType, Line, Order, Phase, Reason
 from aftersales.domain.policy import EligibilityRule, Pack, Text
-from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar, add, next_local_midnight
+from aftersales.domain.timecalc import BusinessCalendar, Duration, Unit, WeekdayCalendar, add, next_local_midnight
 
 
 class Verdict(StrEnum):
@@ -77,18 +77,38 @@ def _event(order: Order, name: str, at: datetime) -> datetime | None:
     return value if value is not None and value <= at else None
 
 
-def _window(rule: EligibilityRule, order: Order, at: datetime, pack: Pack, cal: BusinessCalendar) -> _WindowState:
+def _window(rule: EligibilityRule, order: Order, line: Line, at: datetime, pack: Pack,
+            cal: BusinessCalendar) -> _WindowState:
     w = rule.window
     if _event(order, w.opens, at) is None:
         return _WindowState(False, None, False)
+    completed = _event(order, "completed_at", at) if rule.phase == "in_sale" else None
     closing = _event(order, w.closes, at)
     if closing is None:
-        return _WindowState(True, None, False)
+        return _WindowState(True, completed, False)
     base = next_local_midnight(closing, pack.zone) if w.start == "next_day" else closing
-    if w.length is None:
-        return _WindowState(True, base, False)
-    d = add(base, w.length, pack.zone, cal)
-    return _WindowState(True, d.at, d.provisional)
+    deadline, provisional = base, False
+    if w.length is not None:
+        d = add(base, w.length, pack.zone, cal)
+        deadline, provisional = d.at, d.provisional
+        if w.cap == "usage_days" and line.usage_days is not None:
+            capped = add(base, Duration(line.usage_days, Unit.DAYS), pack.zone, cal).at
+            deadline = min(deadline, capped)
+    if completed is not None:
+        deadline = min(deadline, completed)
+    return _WindowState(True, deadline, provisional)
+
+
+def _limited(rule: EligibilityRule, t: CaseType, state: _WindowState, order: Order, at: datetime, pack: Pack,
+             cal: BusinessCalendar) -> _WindowState:
+    """The window for type ``t``: shortened where the rule limits the type (三包 tiers)."""
+    limit = rule.type_limits.get(t)
+    if limit is None or not state.started:
+        return state
+    opened = _event(order, rule.window.opens, at)
+    assert opened is not None
+    end = add(opened, limit, pack.zone, cal).at
+    return _WindowState(True, end if state.deadline is None else min(end, state.deadline), state.provisional)
 
 
 def _exclusion(rule: EligibilityRule, line: Line) -> Text | None:
@@ -195,14 +215,23 @@ def _assess(
     expired: tuple[EligibilityRule, _WindowState] | None = None
     not_started: EligibilityRule | None = None
     excluded: tuple[EligibilityRule, Text] | None = None
-    for rule in pack.pair_rules[(t, r)]:
+    candidates = pack.pair_rules[(t, r)]
+    overridden: set[str] = set()
+    for rule in candidates:
+        if rule.overrides and _exclusion(rule, line) is None:
+            overridden |= rule.overrides
+    for rule in candidates:
+        if rule.id in overridden:
+            continue
         why = _exclusion(rule, line)
         if why is not None:
             excluded = excluded or (rule, why)
             continue
         state = windows.get(rule.id)
         if state is None:
-            state = windows[rule.id] = _window(rule, order, at, pack, cal)
+            state = windows[rule.id] = _window(rule, order, line, at, pack, cal)
+        if rule.type_limits:
+            state = _limited(rule, t, state, order, at, pack, cal)
         if state.open_at(at):
             # The latest-ending allowing rule answers; no deadline yet beats any deadline.
             if best is None or (

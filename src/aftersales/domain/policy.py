@@ -7,7 +7,7 @@ dict. Nothing in the code branches on a pack's name; a pack is its data.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +18,8 @@ from aftersales.domain.timecalc import Duration
 
 LINE_EVENTS = ("paid_at", "shipped_at", "delivered_at", "completed_at")
 GOODS_STATES = ("not_shipped", "shipped", "delivered")
+LINE_CAPS = ("usage_days",)
+PHASES = ("in_sale",)
 OUTBOUND_RULES = ("buyer_unless_free_shipping", "seller")
 DEADLINE_ACTIONS = ("agree", "close", "confirm_receipt", "escalate", "complete", "end_evidence_round", "resume")
 
@@ -31,12 +33,14 @@ class Text:
 @dataclass(frozen=True, slots=True)
 class Window:
     """[opens, closes (+ start shift) + length). ``start="next_day"`` counts from the
-    local 00:00 after the closing event, as the 7-day no-reason window does."""
+    local 00:00 after the closing event, as the 7-day no-reason window does; ``cap``
+    names a line attribute (``usage_days``) that shortens the length where shorter."""
 
     opens: str
     closes: str
     start: str | None
     length: Duration | None
+    cap: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +55,19 @@ class EligibilityRule:
     only_categories: frozenset[Category] | None
     source: str
     text: Text
+    # Reasons named one by one (instead of, or besides, whole classes).
+    reasons: frozenset[Reason] = frozenset()
+    # A type allowed only so long after the window opens (三包 tiers: 7 × 24 h to return).
+    type_limits: Mapping[CaseType, Duration] = field(default_factory=dict)
+    # Rules this one replaces, for the pairs it covers, on the lines it applies to.
+    overrides: frozenset[str] = frozenset()
+    # "in_sale": the rule ends when the order completes, whatever its window says.
+    phase: str | None = None
 
     def covers(self, case_type: CaseType, reason: Reason, reason_class: ReasonClass) -> bool:
-        if case_type not in self.types or reason_class not in self.reason_classes:
+        if case_type not in self.types:
+            return False
+        if reason_class not in self.reason_classes and reason not in self.reasons:
             return False
         restricted = self.reasons_by_type.get(case_type)
         return restricted is None or reason in restricted
@@ -168,7 +182,10 @@ def _window(d: Mapping[str, Any], where: str) -> Window:
     if start not in (None, "next_day"):
         raise InvalidPolicy(f"{where}: start must be absent or \"next_day\"")
     length = Duration.parse(d["length"]) if "length" in d else None
-    return Window(str(opens), str(closes), start, length)
+    cap = d.get("cap")
+    if cap not in (None, *LINE_CAPS):
+        raise InvalidPolicy(f"{where}: cap must be one of {', '.join(LINE_CAPS)}")
+    return Window(str(opens), str(closes), start, length, cap)
 
 
 def _parse_pack(data: Mapping[str, Any]) -> Pack:
@@ -209,11 +226,21 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
             for t, v in r.get("reasons_by_type", {}).items()
         }
         only = r.get("categories")
+        phase = r.get("phase")
+        if phase not in (None, *PHASES):
+            raise InvalidPolicy(f"{where}: phase must be one of {', '.join(PHASES)}")
+        limits = {CaseType(k): Duration.parse(v) for k, v in r.get("type_limits", {}).items()}
+        if "reason_classes" not in r and "reasons" not in r:
+            raise InvalidPolicy(f"{where}: needs reason_classes or reasons")
         rules.append(
             EligibilityRule(
                 id=rid,
                 types=_enum_set(r["types"], CaseType, f"{where}.types"),
-                reason_classes=_enum_set(r["reason_classes"], ReasonClass, f"{where}.reason_classes"),
+                reason_classes=_enum_set(r.get("reason_classes", []), ReasonClass, f"{where}.reason_classes"),
+                reasons=_enum_set(r.get("reasons", []), Reason, f"{where}.reasons"),
+                type_limits=limits,
+                overrides=frozenset(str(x) for x in r.get("overrides", [])),
+                phase=phase,
                 reasons_by_type=rbt,
                 window=_window(r["window"], f"{where}.window"),
                 exclude_categories=_enum_set(r.get("exclude_categories", []), Category, where),
@@ -223,6 +250,10 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
                 text=_text(r, where),
             )
         )
+
+    unknown = sorted({o for rule in rules for o in rule.overrides} - seen)
+    if unknown:
+        raise InvalidPolicy(f"eligibility: overrides name no rule of the pack: {', '.join(unknown)}")
 
     timeouts: list[TimeoutRule] = []
     for i, t in enumerate(data.get("timeouts", [])):

@@ -25,12 +25,25 @@ def _window(rule: EligibilityRule) -> str:
     if w.length is None:
         return f"from {opens} until {EVENTS[w.closes]}"
     start = "00:00 of the day after " if w.start == "next_day" else ""
-    return (f"from {opens} until {start}{EVENTS[w.closes]} + {w.length.amount} {CLOCK[w.length.unit.value]}"
+    text = (f"from {opens} until {start}{EVENTS[w.closes]} + {w.length.amount} {CLOCK[w.length.unit.value]}"
             f" (`{w.length}`)")
+    if w.cap:
+        text += f", or the line's `{w.cap}` where shorter"
+    return text
+
+
+def _limits(rule: EligibilityRule) -> str:
+    parts = [f"{t.value} only within `{d}` of {EVENTS[rule.window.opens]}"
+             for t, d in sorted(rule.type_limits.items(), key=lambda x: x[0].value)]
+    if rule.phase == "in_sale":
+        parts.append("ends at completion")
+    if rule.overrides:
+        parts.append("replaces " + ", ".join(f"`{o}`" for o in sorted(rule.overrides)) + " where it applies")
+    return "; ".join(parts) or "—"
 
 
 def _reasons(rule: EligibilityRule) -> str:
-    classes = ", ".join(sorted(c.value for c in rule.reason_classes))
+    classes = ", ".join([*sorted(c.value for c in rule.reason_classes), *sorted(r.value for r in rule.reasons)])
     extra = "; ".join(f"{t.value} only for {', '.join(sorted(r.value for r in rs))}"
                       for t, rs in sorted(rule.reasons_by_type.items(), key=lambda x: x[0].value))
     return classes + (f" ({extra})" if extra else "")
@@ -73,12 +86,13 @@ def pack_section(pack: Pack) -> list[str]:
         "",
         "### Eligibility",
         "",
-        "| rule | types | reasons | window | categories | source | explanation |",
-        "|---|---|---|---|---|---|---|",
+        "| rule | types | reasons | window | limits | categories | source | explanation |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in pack.eligibility:
         types = ", ".join(t.value for t in CaseType if t in r.types)
-        out.append(f"| `{r.id}` | {types} | {_reasons(r)} | {_window(r)} | {_categories(r)} | {_cell(r.source)} | "
+        out.append(f"| `{r.id}` | {types} | {_reasons(r)} | {_window(r)} | {_limits(r)} | {_categories(r)} | "
+                   f"{_cell(r.source)} | "
                    f"{_cell(r.text.zh)} / {_cell(r.text.en)} |")
     out += ["", "### Timeouts", "", "| rule | status | when | deadline | clock | on silence | source |",
             "|---|---|---|---|---|---|---|"]
