@@ -19,6 +19,7 @@ from aftersales.domain import errors
 from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.model import Actor, Case, Event, Order, Phase, Store
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.services.ports import DueTimer, EvidenceItem, Message, Payout
 
 
@@ -83,9 +84,12 @@ class _Stores(_Repo):
         return None if s is None else replace(s)
 
     def upsert(self, store: Store) -> bool:
-        created = store.id not in self.d.stores
-        self.d.stores[store.id] = replace(store)
-        return created
+        old = self.d.stores.get(store.id)
+        self.d.stores[store.id] = replace(store, policy=old.policy if old else None)
+        return old is None
+
+    def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
+        self.d.stores[store_id] = replace(self.d.stores[store_id], policy=policy)
 
 
 class _Orders(_Repo):

@@ -348,3 +348,35 @@ def test_test_clock_endpoints_do_not_exist_without_test_clocks(sqlite_db: Databa
 
 def test_healthz(api: Api) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_store_policy_with_a_void_clause_is_refused_and_a_generous_one_applies(api: Api) -> None:
+    void = {"clauses": [{"id": "no-returns", "kind": "exclude_categories", "text": "衣服不退",
+                         "rule": "no_reason_7d", "categories": ["apparel"]}]}
+    r = api.client.put("/api/v1/stores/s1/policy", json=void, headers=api.h("seller:s1"))
+    p = assert_problem(r, 422, "policy_void_clause")
+    assert p["findings"][0]["verdict"] == "void" and "第二十五条" in p["detail_zh"]
+    assert_problem(api.client.put("/api/v1/stores/s1/policy", json=void, headers=api.h("seller:s2")), 404,
+                   "not_found")
+    assert_problem(api.client.put("/api/v1/stores/s1/policy", json=void, headers=api.h("buyer:b1")), 403,
+                   "forbidden")
+    bad = {"clauses": [{"id": "x", "kind": "magic", "text": "t"}]}
+    assert_problem(api.client.put("/api/v1/stores/s1/policy", json=bad, headers=api.h("seller:s1")), 422,
+                   "validation_failed")
+    generous = {"clauses": [{"id": "thirty-days", "kind": "extend_window", "text": "30 天无理由退货",
+                             "rule": "no_reason_7d", "length": "30d"}]}
+    r = api.client.put("/api/v1/stores/s1/policy", json=generous, headers=api.h("seller:s1"))
+    assert r.status_code == 200 and r.json()["findings"][0]["verdict"] == "applies"
+    assert api.get("/api/v1/stores/s1/policy", "agent:a1").json()["clauses"][0]["length"] == "30d"
+    api.clock("2026-03-20T09:00:00+08:00")  # past the 7 days, inside the store's 30
+    opts = api.get("/api/v1/orders/o1/lines/l1/eligibility", "buyer:b1").json()["options"]
+    mine = next(o for o in opts if (o["type"], o["reason"]) == ("return_refund", "no_reason"))
+    assert mine["allowed"] and mine["rule"] == "store:thirty-days" and mine["deadline"] == "2026-04-03T00:00:00+08:00"
+    assert api.open().status_code == 201
+
+
+def test_policy_lint_is_a_dry_run(api: Api) -> None:
+    body = {"clauses": [{"id": "after", "kind": "nothing_after_delivery", "text": "签收后概不受理"}]}
+    r = api.post("/api/v1/policy/lint", "seller:s1", body)
+    assert r.status_code == 200 and r.json()["findings"][0]["verdict"] == "void"
+    assert api.get("/api/v1/stores/s1/policy", "seller:s1").json()["clauses"] == []

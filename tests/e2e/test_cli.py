@@ -159,3 +159,21 @@ def test_calendar_load_stores_a_year_the_system_then_uses(tmp_path: Path) -> Non
     assert r.returncode == 2 and "source" in r.stderr
     system = bootstrap(Settings(database_url=env["AFTERSALES_DATABASE_URL"]))
     assert system.deps.calendar.covers(year)
+
+
+def test_policy_lint_prints_every_clause_and_exits_1_on_a_void_one(tmp_path: Path) -> None:
+    r = cli("policy", "lint", str(ROOT / "tests/fixtures/store-policy-clothing.toml"))
+    assert r.returncode == 1
+    assert "4a-no-returns-of-clothes" in r.stdout and "VOID" in r.stdout and "stands only if" in r.stdout
+    ok = tmp_path / "ok.toml"
+    ok.write_text('store = "s1"\n[[clauses]]\nid = "a"\nkind = "extend_window"\ntext = "15 天无理由"\n'
+                  'rule = "no_reason_7d"\nlength = "15d"\n', encoding="utf-8")
+    assert cli("policy", "lint", str(ok)).returncode == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('store = "s1"\n', encoding="utf-8")
+    assert cli("policy", "lint", str(bad)).returncode == 2
+
+
+def test_a_scenario_store_with_a_void_policy_is_an_invalid_file() -> None:
+    r = cli("scenario", "run", str(ROOT / "tests/fixtures/scenario-store-policy-void.yaml"))
+    assert r.returncode == 2 and "no-returns (apparel)" in r.stdout

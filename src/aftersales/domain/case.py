@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aftersales.domain import eligibility, errors, freight
+from aftersales.domain import eligibility, errors, freight, store_policy
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.model import (
     Actor,
@@ -37,7 +37,7 @@ from aftersales.domain.model import (
     Store,
 )
 from aftersales.domain.money import format_fen
-from aftersales.domain.policy import Pack
+from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar, add
 
 S = Status
@@ -147,6 +147,10 @@ class Context:
     history: LineHistory  # the line's *other* cases
     calendar: BusinessCalendar = field(default_factory=WeekdayCalendar)
 
+    @property
+    def store_rules(self) -> tuple[EligibilityRule, ...]:
+        return store_policy.store_rules(self.store.policy, self.pack)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -240,7 +244,8 @@ def open_case(
     if actor.id != ctx.order.buyer_id:
         raise errors.NotFound("no such order line", "订单商品不存在")
     fen = _amount_for(case_type, amount)
-    option = eligibility.require(ctx.order, ctx.line, case_type, reason, at, ctx.pack, ctx.history, ctx.calendar)
+    option = eligibility.require(ctx.order, ctx.line, case_type, reason, at, ctx.pack, ctx.history, ctx.calendar,
+                                 ctx.store_rules)
     _check_amount(fen, ctx)
     case = Case(
         id=case_id,
@@ -262,7 +267,7 @@ def open_case(
         eligibility_rule=option.rule,
     )
     _arm(case, at, ctx)
-    case.freight = freight.settle(case, ctx.order, ctx.pack)
+    case.freight = freight.settle(case, ctx.order, ctx.pack, store=ctx.store)
     case.version = 1
     case.updated_at = at
     after = _snapshot(case)
@@ -350,7 +355,7 @@ def act(
     _arm(new, at, ctx)
     if p.evidence_ids:
         new.evidence_ids.extend(e for e in p.evidence_ids if e not in new.evidence_ids)
-    new.freight = freight.settle(new, ctx.order, ctx.pack)
+    new.freight = freight.settle(new, ctx.order, ctx.pack, store=ctx.store)
     if entering_refund:
         payouts.append(PayoutRequest(new.id, "goods", new.amount, f"{new.id}:goods"))
     pays_compensation = entering_refund or (target is Status.COMPLETED and case.status is not Status.REFUNDING)
@@ -462,7 +467,8 @@ def _modify(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
     if (new_type, new_reason) != (case.type, case.reason) and not after_failed_repairs:
         # The original request's eligibility holds: judged at opened_at, not now.
         eligibility.require(
-            ctx.order, ctx.line, new_type, new_reason, case.opened_at, ctx.pack, ctx.history, ctx.calendar
+            ctx.order, ctx.line, new_type, new_reason, case.opened_at, ctx.pack, ctx.history, ctx.calendar,
+            ctx.store_rules,
         )
     _check_amount(fen, ctx)
     case.type, case.reason, case.amount = new_type, new_reason, fen

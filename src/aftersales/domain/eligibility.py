@@ -13,7 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
-from aftersales.domain.model import CaseType, Line, Order, Phase, Reason
+from aftersales.domain.model import REASON_CLASS, CaseType, Line, Order, Phase, Reason
 from aftersales.domain.policy import EligibilityRule, Pack, Text
 from aftersales.domain.timecalc import BusinessCalendar, Duration, Unit, WeekdayCalendar, add, next_local_midnight
 
@@ -129,12 +129,14 @@ def options(
     pack: Pack,
     history: LineHistory,
     calendar: BusinessCalendar | None = None,
+    store_rules: tuple[EligibilityRule, ...] = (),
 ) -> list[Option]:
-    """One answer for every type and reason pair, in the contract's order."""
+    """One answer for every type and reason pair, in the contract's order. ``store_rules``
+    are the store's generous additions (store_policy.store_rules)."""
     cal = calendar or WeekdayCalendar()
     windows: dict[str, _WindowState] = {}
     return [
-        _assess(order, line, t, r, at, pack, history, cal, windows) for t in CaseType for r in Reason
+        _assess(order, line, t, r, at, pack, history, cal, windows, store_rules) for t in CaseType for r in Reason
     ]
 
 
@@ -147,9 +149,11 @@ def assess(
     pack: Pack,
     history: LineHistory,
     calendar: BusinessCalendar | None = None,
+    store_rules: tuple[EligibilityRule, ...] = (),
 ) -> Option:
     """The answer for one pair."""
-    return _assess(order, line, case_type, reason, at, pack, history, calendar or WeekdayCalendar(), {})
+    return _assess(order, line, case_type, reason, at, pack, history, calendar or WeekdayCalendar(), {},
+                   store_rules)
 
 
 def require(
@@ -161,9 +165,10 @@ def require(
     pack: Pack,
     history: LineHistory,
     calendar: BusinessCalendar | None = None,
+    store_rules: tuple[EligibilityRule, ...] = (),
 ) -> Option:
     """The allowing answer for one pair, or the domain error that refuses it."""
-    opt = assess(order, line, case_type, reason, at, pack, history, calendar)
+    opt = assess(order, line, case_type, reason, at, pack, history, calendar, store_rules)
     if opt.allowed:
         return opt
     err: type[errors.DomainError] = {
@@ -185,6 +190,7 @@ def _assess(
     history: LineHistory,
     cal: BusinessCalendar,
     windows: dict[str, _WindowState],
+    store_rules: tuple[EligibilityRule, ...] = (),
 ) -> Option:
     if history.open_case_id is not None:
         return Option(
@@ -216,6 +222,9 @@ def _assess(
     not_started: EligibilityRule | None = None
     excluded: tuple[EligibilityRule, Text] | None = None
     candidates = pack.pair_rules[(t, r)]
+    if store_rules:
+        klass = REASON_CLASS[r]
+        candidates = candidates + tuple(rule for rule in store_rules if rule.covers(t, r, klass))
     overridden: set[str] = set()
     for rule in candidates:
         if rule.overrides and _exclusion(rule, line) is None:

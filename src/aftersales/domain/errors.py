@@ -99,5 +99,12 @@ class AmountExceedsPaid(DomainError):
     status = 422
 
 
+class PolicyVoidClause(DomainError):
+    """A store policy has clauses that take away what the rules give the buyer; it is refused whole."""
+
+    code = "policy_void_clause"
+    status = 422
+
+
 class InvalidPolicy(ValueError):
     """A policy pack file does not have the expected shape."""

@@ -2,13 +2,15 @@
 
 Order of precedence: a ruling's ``fault`` decides every leg (谁过错谁承担); then
 the reason's class; a leg still unassigned falls on the seller (T3 §49: before
-intervention, unspecified freight is the seller's). Agreements between the
-parties and generous store clauses slot in above the reason class.
+intervention, unspecified freight is the seller's). A store's clause that takes a
+leg off the buyer applies above the reason class; agreements between the parties
+will slot in above it.
 """
 
 from __future__ import annotations
 
-from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass
+from aftersales.domain import store_policy
+from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass, Store
 from aftersales.domain.policy import Pack
 
 
@@ -20,32 +22,49 @@ def _legs(case: Case, order: Order) -> tuple[bool, bool, bool]:
     return has_return, has_outbound, case.type.has_replacement
 
 
-def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int = 0) -> Freight:
+def _pick(has: bool, who: Party) -> Party | None:
+    return who if has else None
+
+
+def _compensation(case: Case, pack: Pack, return_payer: Party | None) -> int:
+    """What the buyer gets back for a return leg the seller bears: the fee they declared, capped."""
+    shipment = case.return_shipment
+    if return_payer is not Party.SELLER or shipment is None or not shipment.fee:
+        return 0
+    return min(shipment.fee, pack.compensation_cap)
+
+
+def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int = 0, store: Store | None = None
+           ) -> Freight:
     """The case's freight settlement as things stand now."""
     has_return, has_outbound, has_replacement = _legs(case, order)
-
-    def pick(has: bool, who: Party) -> Party | None:
-        return who if has else None
-
-    def compensation(return_payer: Party | None) -> int:
-        shipment = case.return_shipment
-        if return_payer is not Party.SELLER or shipment is None or not shipment.fee:
-            return 0
-        return min(shipment.fee, pack.compensation_cap)
-
     if case.ruling is not None and case.ruling.fault is not None:
         who = case.ruling.fault
-        ret = pick(has_return, who)
-        return Freight(ret, pick(has_outbound, who), pick(has_replacement, who), compensation(ret), "ruling_fault")
+        ret = _pick(has_return, who)
+        return Freight(ret, _pick(has_outbound, who), _pick(has_replacement, who), _compensation(case, pack, ret),
+                       "ruling_fault")
+    settled = _by_reason(case, order, pack, order_refunded_elsewhere)
+    # The store's policy where more generous: a leg the rules give the buyer, the store takes.
+    legs = {"return_leg": settled.return_leg, "outbound_leg": settled.outbound_leg,
+            "replacement_leg": settled.replacement_leg}
+    taken = []
+    for leg, clause in store_policy.freight_overrides(store.policy if store else None, pack, case.type, case.reason):
+        if legs[leg] is Party.BUYER:
+            legs[leg] = Party.SELLER
+            taken.append(clause)
+    if not taken:
+        return settled
+    return Freight(legs["return_leg"], legs["outbound_leg"], legs["replacement_leg"],
+                   _compensation(case, pack, legs["return_leg"]), f"store_policy:{','.join(sorted(set(taken)))}")
 
-    klass = REASON_CLASS[case.reason]
-    if klass is not ReasonClass.BUYER_PREFERENCE:
+
+def _by_reason(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int) -> Freight:
+    has_return, has_outbound, has_replacement = _legs(case, order)
+    if REASON_CLASS[case.reason] is not ReasonClass.BUYER_PREFERENCE:
         # Seller fault, counterfeit and non-receipt: the seller bears every leg (C1 art. 24).
-        ret = pick(has_return, Party.SELLER)
-        return Freight(
-            ret, pick(has_outbound, Party.SELLER), pick(has_replacement, Party.SELLER), compensation(ret),
-            "seller_fault",
-        )
+        ret = _pick(has_return, Party.SELLER)
+        return Freight(ret, _pick(has_outbound, Party.SELLER), _pick(has_replacement, Party.SELLER),
+                       _compensation(case, pack, ret), "seller_fault")
 
     # Buyer preference: the buyer bears the return leg and an exchange's replacement leg
     # (C1 art. 25, T3 §53-54). The outbound fee stays with the buyer where the order was not
@@ -62,10 +81,5 @@ def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int =
         if 0 < remaining < order.free_shipping_threshold:
             outbound, rule = Party.BUYER, "buyer_preference_breaks_free_shipping"
     replacement = Party.BUYER if case.type is CaseType.EXCHANGE else Party.SELLER
-    return Freight(
-        pick(has_return, Party.BUYER),
-        pick(has_outbound, outbound),
-        pick(has_replacement, replacement),
-        0,
-        rule,
-    )
+    return Freight(_pick(has_return, Party.BUYER), _pick(has_outbound, outbound), _pick(has_replacement, replacement),
+                   0, rule)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aftersales.domain.store_policy import StorePolicy
 
 
 class Status(StrEnum):
@@ -139,6 +142,7 @@ class Store:
     id: str
     name: str
     return_address: str
+    policy: StorePolicy | None = None
 
 
 @dataclass(slots=True)

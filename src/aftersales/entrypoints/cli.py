@@ -17,6 +17,8 @@ scenario_app = typer.Typer(help="Scenario files (DESIGN 3.7).", no_args_is_help=
 calendar_app = typer.Typer(help="Business calendars: a year's official holidays.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
+policy_app = typer.Typer(help="Store policies (店铺售后政策).", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -156,6 +158,28 @@ def calendar_load(
     typer.echo(f"{year.year}: {len(year.holidays)} days off, {len(year.workdays)} adjusted workdays{replaced}; "
                f"source: {year.source}")
     typer.echo("deadlines counted through this year are no longer provisional once servers and workers restart")
+
+
+@policy_app.command("lint")
+def policy_lint(
+    file: Annotated[Path, typer.Argument(help="a store policy (TOML: store, [[clauses]])")],
+    pack: Annotated[str, typer.Option(help="the policy pack to hold it to")] = "taobao",
+) -> None:
+    """Say which clauses stand, which apply and which are void (exit 1 if any is void, 2 if invalid)."""
+    from aftersales.adapters import packs
+    from aftersales.domain.errors import InvalidPolicy
+    from aftersales.domain.store_policy import Verdict, lint
+    from aftersales.entrypoints import policy_lint as render
+
+    try:
+        policy = render.load(file)
+        the_pack = packs.load(pack)
+    except (OSError, InvalidPolicy, ValueError) as exc:
+        typer.echo(f"cannot lint {file}: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    findings = lint(policy, the_pack)
+    typer.echo(render.text(policy, the_pack, findings), nl=False)
+    raise typer.Exit(1 if any(f.verdict is Verdict.VOID for f in findings) else 0)
 
 
 @scenario_app.command("run")

@@ -28,6 +28,7 @@ from aftersales.domain import case as case_engine
 from aftersales.domain import errors
 from aftersales.domain.errors import InvalidPolicy
 from aftersales.domain.model import Actor, Role
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.entrypoints import schemas as s
 from aftersales.services import handlers as svc
 
@@ -193,7 +194,13 @@ class Runner:
             try:
                 store = s.StoreIn.model_validate(raw).to_domain()
                 svc.upsert_store(self.uow, self.integration, store)
-            except (ValidationError, errors.DomainError) as exc:
+                clauses = raw.get("policy") if isinstance(raw, dict) else None
+                if clauses:
+                    if isinstance(clauses, dict):
+                        clauses = clauses.get("clauses")
+                    policy = StorePolicy.from_dict({"store": store.id, "clauses": clauses})
+                    svc.set_store_policy(self.uow, self.deps, self.integration, store.id, policy)
+            except (ValidationError, errors.DomainError, InvalidPolicy) as exc:
                 raise InvalidScenario(f"stores[{i}]: {_short(exc)}") from exc
             self.stores.add(store.id)
         for i, raw in enumerate(self.data.get("orders") or []):

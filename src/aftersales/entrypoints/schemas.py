@@ -194,6 +194,31 @@ ACTION_BODIES: dict[str, type[Strict]] = {
 assert set(ACTION_BODIES) == set(case_engine.PUBLIC_ACTIONS), "every public action needs a body shape"
 
 
+class Text(BaseModel):
+    zh: str
+    en: str
+
+
+class StorePolicyIn(Strict):
+    """A store's clauses (see docs/store-policy-lint.md for the kinds)."""
+
+    clauses: Annotated[list[dict[str, Any]], Field(min_length=1, max_length=100)]
+
+
+class FindingOut(BaseModel):
+    clause: str
+    verdict: Literal["applies", "stands", "conditional", "void", "no_effect"]
+    scope: str
+    why: Text
+    rules: list[str]
+
+
+class StorePolicyOut(BaseModel):
+    store: str
+    clauses: list[dict[str, Any]]
+    findings: list[FindingOut]
+
+
 class TokenIn(Strict):
     role: Literal["buyer", "seller", "agent", "operator", "integration"]
     subject: Id
@@ -208,11 +233,6 @@ class MessageIn(Strict):
 
 
 # --- responses (documented in OpenAPI; built by the functions below) ---
-
-
-class Text(BaseModel):
-    zh: str
-    en: str
 
 
 class FreightOut(BaseModel):

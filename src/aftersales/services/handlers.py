@@ -17,10 +17,12 @@ from datetime import datetime
 from aftersales.domain import case as case_engine
 from aftersales.domain import eligibility, errors
 from aftersales.domain import evidence as evidence_rules
+from aftersales.domain import store_policy as store_policies
 from aftersales.domain.case import Context, Params
 from aftersales.domain.eligibility import Option
 from aftersales.domain.model import Actor, Case, CaseType, Order, Reason, Role, Status, Store
 from aftersales.domain.policy import Pack
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar, add
 from aftersales.services.ports import DueTimer, EvidenceItem, Message, PaymentGateway, UnitOfWork
 
@@ -138,6 +140,32 @@ def _require_role(actor: Actor, roles: set[Role], why: str) -> None:
         raise errors.Forbidden(f"a {actor.role.value} may not do this: {why}", f"{actor.role.value} 无权执行此操作")
 
 
+def set_store_policy(uow: UnitOfWork, deps: Deps, actor: Actor, store_id: str, policy: StorePolicy | None
+                     ) -> list[store_policies.Finding]:
+    """Replace a store's policy. Refused whole when a clause is void, naming each and the rule it
+    breaks; otherwise stored, with every clause's finding returned."""
+    with uow.transaction():
+        store = uow.stores.get(store_id)
+        allowed = actor.role in (Role.OPERATOR, Role.INTEGRATION) or (
+            actor.role is Role.SELLER and actor.id == store_id)
+        if store is None or (actor.role is Role.SELLER and actor.id != store_id):
+            raise errors.NotFound("no such store", "店铺不存在")
+        if not allowed:
+            raise errors.Forbidden("only the store, the order system or an operator sets a store's policy",
+                                   "只有店铺、订单系统或运营可以设置店铺售后政策")
+        findings = store_policies.lint(policy, deps.pack) if policy is not None else []
+        void = [f for f in findings if f.verdict is store_policies.Verdict.VOID]
+        if void:
+            raise errors.PolicyVoidClause(
+                "these clauses take away what the rules give the buyer: "
+                + "; ".join(f"{f.clause} ({f.scope or 'all'}): {f.why.en}" for f in void),
+                "以下条款减损了买家的权利:" + ";".join(f"{f.clause}({f.scope or '全部'}):{f.why.zh}" for f in void),
+                findings=[f.as_dict() for f in findings],
+            )
+        uow.stores.set_policy(store_id, policy)
+        return findings
+
+
 # --- eligibility ---
 
 
@@ -152,7 +180,9 @@ def line_options(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line_
         if line is None:
             raise errors.NotFound("no such order line", "订单商品不存在")
         history = uow.cases.line_history(order_id, line_id)
-    return eligibility.options(order, line, at, deps.pack, history, deps.calendar)
+        store = _store(uow, order.store_id)
+    return eligibility.options(order, line, at, deps.pack, history, deps.calendar,
+                               store_policies.store_rules(store.policy, deps.pack))
 
 
 # --- cases ---

@@ -14,6 +14,7 @@ from typing import Protocol
 from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.model import Actor, Case, Order, Store
+from aftersales.domain.store_policy import StorePolicy
 
 
 class Clock(Protocol):
@@ -92,7 +93,11 @@ class StoreRepository(Protocol):
         ...
 
     def upsert(self, store: Store) -> bool:
-        """Create or update; True when created."""
+        """Create or update name and return address; True when created."""
+        ...
+
+    def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
+        """Replace the store's own after-sales policy (already linted)."""
         ...
 
 

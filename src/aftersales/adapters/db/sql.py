@@ -53,6 +53,7 @@ from aftersales.domain.model import (
     Status,
     Store,
 )
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.services.ports import DueTimer, EvidenceItem, Message, Payout
 
 DEFAULT_URL = "sqlite:///aftersales.db"
@@ -239,7 +240,7 @@ class SqlStores:
         if cached is not None:
             return cached
         row = self.uow.conn.execute(_STORE_GET, {"id": store_id}).first()
-        return None if row is None else Store(row.id, row.name, row.return_address)
+        return None if row is None else Store(row.id, row.name, row.return_address, _policy(row.policy))
 
     def upsert(self, store: Store) -> bool:
         created = self.get(store.id) is None
@@ -249,14 +250,25 @@ class SqlStores:
         self.uow.upsert(t.stores, values, ["id"], ["name", "return_address", "updated_at"])
         return created
 
+    def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
+        self.uow.conn.execute(update(t.stores).where(t.stores.c.id == store_id).values(
+            policy=policy.as_dict() if policy is not None else None, updated_at=_utcnow()))
+        self.uow.seen_stores.pop(store_id, None)
 
-_STORE_GET = select(t.stores.c.id, t.stores.c.name, t.stores.c.return_address).where(t.stores.c.id == bindparam("id"))
+
+def _policy(data: dict[str, Any] | None) -> StorePolicy | None:
+    return None if not data else StorePolicy.from_dict(data)
+
+
+_STORE_GET = select(t.stores.c.id, t.stores.c.name, t.stores.c.return_address, t.stores.c.policy).where(
+    t.stores.c.id == bindparam("id"))
 _ORDER_COLS = [c for c in t.orders.c if c.name not in ("created_at",)]
 _LINE_COLS = [c for c in t.order_lines.c if c.name != "order_id"]
 # The order, its lines and its store in one round trip: every action needs all three.
 _ORDER_GET = (
     select(*_ORDER_COLS, *[c.label(f"l_{c.name}") for c in _LINE_COLS],
-           t.stores.c.name.label("s_name"), t.stores.c.return_address.label("s_return_address"))
+           t.stores.c.name.label("s_name"), t.stores.c.return_address.label("s_return_address"),
+           t.stores.c.policy.label("s_policy"))
     .join_from(t.orders, t.order_lines, t.order_lines.c.order_id == t.orders.c.id)
     .join(t.stores, t.stores.c.id == t.orders.c.store_id)
     .where(t.orders.c.id == bindparam("id"))
@@ -274,7 +286,7 @@ class SqlOrders:
         if not rows:
             return None
         r = rows[0]
-        self.uow.seen_stores[r.store_id] = Store(r.store_id, r.s_name, r.s_return_address)
+        self.uow.seen_stores[r.store_id] = Store(r.store_id, r.s_name, r.s_return_address, _policy(r.s_policy))
         lines = [
             Line(
                 x.l_line_id, x.l_title, Category(x.l_category), x.l_quantity, x.l_paid, bool(x.l_no_reason_waived),

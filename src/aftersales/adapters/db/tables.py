@@ -67,6 +67,8 @@ stores = Table(
     Column("id", String(64), primary_key=True),
     Column("name", String(200), nullable=False),
     Column("return_address", Text, nullable=False),
+    # The store's own after-sales policy (店铺售后政策), as StorePolicy.as_dict(); linted on the way in.
+    Column("policy", JSONType),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )

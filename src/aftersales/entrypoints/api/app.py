@@ -32,9 +32,12 @@ from aftersales.adapters.clocks import ClockMovedBackwards
 from aftersales.adapters.db.sql import SqlUnitOfWork, StoredResponse
 from aftersales.bootstrap import System
 from aftersales.domain import errors
+from aftersales.domain import store_policy as store_policies
+from aftersales.domain.errors import InvalidPolicy
 from aftersales.domain.evidence import MAX_BYTES
 from aftersales.domain.model import Actor, Role, Status
 from aftersales.domain.money import format_fen
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.entrypoints import schemas as s
 from aftersales.entrypoints.api import problems
 from aftersales.entrypoints.api.problems import IdempotencyConflict, Unauthorized
@@ -311,6 +314,41 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
         if store is None or not visible:
             raise errors.NotFound("no such store", "店铺不存在")
         return json_response({"id": store.id, "name": store.name, "return_address": store.return_address})
+
+    def policy_from(store_id: str, body: s.StorePolicyIn) -> StorePolicy:
+        try:
+            return StorePolicy.from_dict({"store": store_id, "clauses": body.clauses})
+        except InvalidPolicy as exc:
+            raise errors.ValidationFailed(str(exc), f"店铺售后政策无效:{exc}", field="clauses") from exc
+
+    def policy_response(policy: StorePolicy | None, store_id: str, findings: list[Any]) -> Response:
+        return json_response({"store": store_id, "clauses": policy.as_dict()["clauses"] if policy else [],
+                              "findings": [f.as_dict() for f in findings]})
+
+    @app.put(f"{API}/stores/{{store_id}}/policy", response_model=s.StorePolicyOut, responses=ERRORS,
+             tags=["orders"], operation_id="store_policy_set")
+    def store_policy_set(store_id: str, body: s.StorePolicyIn, actor: Who) -> Response:
+        policy = policy_from(store_id, body)
+        findings = svc.set_store_policy(system.uow(), system.deps, actor, store_id, policy)
+        return policy_response(policy, store_id, findings)
+
+    @app.get(f"{API}/stores/{{store_id}}/policy", response_model=s.StorePolicyOut, responses=ERRORS,
+             tags=["orders"], operation_id="store_policy_get")
+    def store_policy_get(store_id: str, actor: Who) -> Response:
+        uow = system.uow()
+        with uow.read():
+            store = uow.stores.get(store_id)
+        if store is None:
+            raise errors.NotFound("no such store", "店铺不存在")
+        findings = store_policies.lint(store.policy, pack) if store.policy else []
+        return policy_response(store.policy, store_id, findings)
+
+    @app.post(f"{API}/policy/lint", response_model=s.StorePolicyOut, responses=ERRORS, tags=["orders"],
+              operation_id="store_policy_lint")
+    def store_policy_lint(body: s.StorePolicyIn, actor: Who) -> Response:
+        """Lint clauses without storing them: which stand, which apply, which are void and why."""
+        policy = policy_from("draft", body)
+        return policy_response(policy, "draft", store_policies.lint(policy, pack))
 
     @app.post(f"{API}/orders", response_model=s.OrderOut, status_code=201, responses=ERRORS, tags=["orders"],
               operation_id="order_upsert", dependencies=[TZ])

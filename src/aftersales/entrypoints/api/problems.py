@@ -36,6 +36,7 @@ TITLES: dict[str, str] = {
     "window_expired": "The window for this request has closed",
     "refusal_not_allowed": "This request cannot be refused",
     "amount_exceeds_paid": "The amount exceeds what was paid",
+    "policy_void_clause": "A clause takes away what the rules give the buyer",
     "method_not_allowed": "Method not allowed",
     "payload_too_large": "The request body is too large",
     "clock_moved_backwards": "The test clock only moves forward",
