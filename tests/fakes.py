@@ -18,7 +18,7 @@ from typing import Any
 from aftersales.domain import errors
 from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
-from aftersales.domain.model import Actor, Case, Event, Order, Phase, Store
+from aftersales.domain.model import Actor, Case, Event, Order, Phase, Reopening, Store
 from aftersales.domain.store_policy import StorePolicy
 from aftersales.services.ports import DueTimer, EvidenceItem, Message, Payout
 
@@ -33,6 +33,7 @@ class _Data:
     payouts: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: dict[str, tuple[EvidenceItem, bytes]] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
+    reopenings: list[Reopening] = field(default_factory=list)
 
 
 class FakeUnitOfWork:
@@ -47,6 +48,7 @@ class FakeUnitOfWork:
         self.payouts = _Payouts(self)
         self.evidence = _Evidence(self)
         self.messages = _Messages(self)
+        self.reopenings = _Reopenings(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -112,11 +114,13 @@ class _Cases(_Repo):
         mine = [c for c in self.d.cases.values()
                 if c.order_id == order_id and c.line_id == line_id and c.id != exclude_case]
         open_ids = [c.id for c in mine if c.open]
+        grants = [g for g in self.d.reopenings if (g.order_id, g.line_id) == (order_id, line_id)]
         return LineHistory(
             max(open_ids) if open_ids else None,
             sum(1 for c in mine if c.phase is Phase.AFTER_SALE),
-            0,
+            len(grants),
             sum(c.refunded for c in mine),
+            max((g.until for g in grants), default=None),
         )
 
     def add(self, outcome: Outcome) -> None:
@@ -228,3 +232,11 @@ class _Messages(_Repo):
 
     def for_case(self, case_id: str, after_id: int, limit: int) -> list[Message]:
         return [m for m in self.d.messages if m.case_id == case_id and m.id > after_id][:limit]
+
+
+class _Reopenings(_Repo):
+    def add(self, reopening: Reopening) -> None:
+        self.d.reopenings.append(reopening)
+
+    def for_line(self, order_id: str, line_id: str) -> list[Reopening]:
+        return [g for g in self.d.reopenings if (g.order_id, g.line_id) == (order_id, line_id)]

@@ -177,3 +177,10 @@ def test_policy_lint_prints_every_clause_and_exits_1_on_a_void_one(tmp_path: Pat
 def test_a_scenario_store_with_a_void_policy_is_an_invalid_file() -> None:
     r = cli("scenario", "run", str(ROOT / "tests/fixtures/scenario-store-policy-void.yaml"))
     assert r.returncode == 2 and "no-returns (apparel)" in r.stdout
+
+
+def test_line_reopen_from_the_command_line(tmp_path: Path) -> None:
+    env = {"AFTERSALES_DATABASE_URL": f"sqlite:///{tmp_path}/reopen.db"}
+    assert cli("db", "upgrade", env=env).returncode == 0
+    r = cli("line", "reopen", "nope", "l1", "--days", "3", "--by", "xiao-er", env=env)
+    assert r.returncode == 1 and "not_found" in r.stderr

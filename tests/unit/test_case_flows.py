@@ -442,3 +442,23 @@ def test_only_the_listed_actions_read_the_line_history(action: str) -> None:
                     engine.act(c, action, actor, w.now, ctx, engine.Params(**PARAMS.get(action, {})))  # type: ignore[arg-type]
                 ran += 1
     assert ran > 0
+
+
+def test_reopening_a_line_gives_one_more_claim_and_is_recorded() -> None:
+    from aftersales.services import handlers as svc
+
+    w = World(FakeUnitOfWork())
+    w.order(make_order(state="completed"))
+    c = w.open(CaseType.RETURN_REFUND, "quality")
+    w.act(c, "withdraw")
+    w.now += 30 * D  # past the 15 days, and the one claim is used
+    with pytest.raises(errors.AttemptsExhausted):
+        w.open(CaseType.RETURN_REFUND, "quality")
+    with pytest.raises(errors.Forbidden):
+        svc.reopen_line(w.uow, w.deps, Actor(Role.BUYER, "b1"), "o1", "l1", 3, None, w.now)
+    grant = svc.reopen_line(w.uow, w.deps, Actor(Role.AGENT, "xiao-er"), "o1", "l1", 3, "物流延误", w.now)
+    assert grant.until == w.now + 3 * D
+    c2 = w.open(CaseType.RETURN_REFUND, "quality")
+    assert c2.eligibility_rule == "reopened"
+    with w.uow.read():
+        assert [g.note for g in w.uow.reopenings.for_line("o1", "l1")] == ["物流延误"]

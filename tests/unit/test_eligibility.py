@@ -234,3 +234,22 @@ class TestVirtual:
         assert ask(pack, o, "refund_only", "changed_mind", COMPLETED - MIN).allowed
         late = ask(pack, o, "refund_only", "changed_mind", COMPLETED + MIN)
         assert late.verdict is Verdict.WINDOW_EXPIRED and late.deadline == COMPLETED
+
+
+class TestReopening:
+    def test_a_reopened_line_allows_what_had_expired_until_the_grant_ends(self, pack: Pack) -> None:
+        o = order(completed=True)
+        late = COMPLETED + timedelta(days=20)
+        until = late + timedelta(days=3)
+        assert not ask(pack, o, "return_refund", "quality", late).allowed
+        granted = LineHistory(after_sale_cases=1, reopen_grants=1, reopened_until=until)
+        opt = ask(pack, o, "return_refund", "quality", late, granted)
+        assert opt.allowed and opt.rule == "reopened" and opt.deadline == until
+        assert "重新开放" in opt.explanation.zh and "reopened" in opt.explanation.en
+        assert not ask(pack, o, "return_refund", "quality", until + MIN, granted).allowed
+        assert not ask(pack, o, "return_refund", "no_reason", late, granted).allowed  # preference stays capped
+
+    def test_reopening_does_not_make_eligible_what_never_was(self, pack: Pack) -> None:
+        o = order(completed=True, category=Category.CUSTOM_MADE)
+        granted = LineHistory(reopen_grants=1, reopened_until=COMPLETED + timedelta(days=30))
+        assert ask(pack, o, "return_refund", "no_reason", COMPLETED + MIN, granted).verdict is Verdict.NOT_ELIGIBLE

@@ -13,7 +13,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
-from aftersales.domain.model import REASON_CLASS, CaseType, Line, Order, Phase, Reason
+from aftersales.domain.model import REASON_CLASS, CaseType, Line, Order, Phase, Reason, ReasonClass
 from aftersales.domain.policy import EligibilityRule, Pack, Text
 from aftersales.domain.timecalc import BusinessCalendar, Duration, Unit, WeekdayCalendar, add, next_local_midnight
 
@@ -34,6 +34,7 @@ class LineHistory:
     after_sale_cases: int = 0  # opened in the after_sale phase, withdrawn ones included
     reopen_grants: int = 0
     refunded: int = 0  # goods refunded on the line by its cases so far
+    reopened_until: datetime | None = None  # the latest end of a reopening the platform granted
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +276,17 @@ def _assess(
                 f"(Source: {rule.source})",
             )
         return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
+    # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
+    # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
+    if (expired is not None and history.reopened_until is not None and at < history.reopened_until
+            and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
+        rule, _ = expired
+        ends = fmt_local(history.reopened_until, pack.zone)
+        text = Text(
+            f"{rule.text.zh}。原期限已过,平台审核后为该商品重新开放至 {ends}。",
+            f"{rule.text.en}. Its window had closed; after review the platform reopened this line until {ends}.",
+        )
+        return Option(t, r, True, history.reopened_until, "reopened", text, Verdict.ALLOWED)
     if expired is not None:
         rule, state = expired
         assert state.deadline is not None

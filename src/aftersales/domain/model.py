@@ -320,6 +320,19 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Reopening:
+    """The platform reopened a line's closed windows until ``until``, after review."""
+
+    order_id: str
+    line_id: str
+    granted_at: datetime
+    until: datetime
+    days: int
+    granted_by: Actor
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class PayoutRequest:
     """Money the platform must send to the buyer for a case, once."""
 

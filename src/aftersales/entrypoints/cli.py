@@ -19,6 +19,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 policy_app = typer.Typer(help="Store policies (店铺售后政策).", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+line_app = typer.Typer(help="Order lines: reopening their after-sale windows.", no_args_is_help=True)
+app.add_typer(line_app, name="line")
 app.add_typer(scenario_app, name="scenario")
 
 
@@ -180,6 +182,30 @@ def policy_lint(
     findings = lint(policy, the_pack)
     typer.echo(render.text(policy, the_pack, findings), nl=False)
     raise typer.Exit(1 if any(f.verdict is Verdict.VOID for f in findings) else 0)
+
+
+@line_app.command("reopen")
+def line_reopen(
+    order: Annotated[str, typer.Argument(help="order id")],
+    line: Annotated[str, typer.Argument(help="line id")],
+    days: Annotated[int, typer.Option(help="how many days the windows reopen for")],
+    by: Annotated[str, typer.Option(help="the agent granting it, after review")],
+    note: Annotated[str | None, typer.Option(help="why (kept in the line's history)")] = None,
+) -> None:
+    """Reopen a line's closed windows for N days, after review (one more after-sale claim)."""
+    from aftersales.bootstrap import bootstrap
+    from aftersales.domain.errors import DomainError
+    from aftersales.domain.model import Actor, Role
+    from aftersales.services import handlers as svc
+
+    system = bootstrap()
+    try:
+        grant = svc.reopen_line(system.uow(), system.deps, Actor(Role.AGENT, by), order, line, days, note,
+                                system.clock.now())
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.en}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{order}/{line} reopened until {grant.until.astimezone(system.deps.pack.zone).isoformat()} by {by}")
 
 
 @scenario_app.command("run")

@@ -32,7 +32,7 @@ from aftersales.domain.store_policy import StorePolicy
 from aftersales.entrypoints import schemas as s
 from aftersales.services import handlers as svc
 
-ACTIONS = {"open", "update_order", *case_engine.PUBLIC_ACTIONS}
+ACTIONS = {"open", "update_order", "reopen", *case_engine.PUBLIC_ACTIONS}
 _REL = re.compile(r"^\+(\d+)(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 # A 1x1 PNG: the placeholder file for `evidence: [KIND]`.
@@ -347,6 +347,14 @@ class Runner:
             svc.upsert_order(self.uow, Actor(Role.INTEGRATION, "scenario") if actor.role is Role.OPERATOR else actor,
                              order.to_domain())
             self.orders[oid] = merged
+            return name
+        if action == "reopen":
+            line = body.get("line")
+            if not isinstance(line, str) or "/" not in line:
+                raise InvalidScenario(f"{where}: reopen needs `line: ORDER/LINE` and `days`")
+            order_id, line_id = line.split("/", 1)
+            grant = s.ReopenIn.model_validate({k: v for k, v in body.items() if k != "line"})
+            svc.reopen_line(self.uow, self.deps, actor, order_id, line_id, grant.days, grant.note, at)
             return name
         if action == "open":
             line = body.pop("line", None)

@@ -25,6 +25,7 @@ from aftersales.domain.model import (
     Order,
     Party,
     Reason,
+    Reopening,
     Role,
     RulingOutcome,
     Shipment,
@@ -217,6 +218,27 @@ class StorePolicyOut(BaseModel):
     store: str
     clauses: list[dict[str, Any]]
     findings: list[FindingOut]
+
+
+class ReopenIn(Strict):
+    days: Annotated[int, Field(ge=1, le=365)]
+    note: LongText | None = None
+
+
+class ReopeningOut(BaseModel):
+    order_id: str
+    line_id: str
+    granted_at: datetime
+    until: datetime
+    days: int
+    granted_by: dict[str, str]
+    note: str | None
+
+
+class ReopeningList(BaseModel):
+    data: list[ReopeningOut]
+    has_more: bool
+    next_cursor: str | None
 
 
 class TokenIn(Strict):
@@ -584,3 +606,9 @@ def evidence_view(e: EvidenceItem, pack: Pack) -> dict[str, Any]:
 def message_view(m: Message, pack: Pack) -> dict[str, Any]:
     return {"id": m.id, "case_id": m.case_id, "author": {"role": m.author.role.value, "id": m.author.id},
             "text": m.text, "created_at": iso(m.created_at, pack)}
+
+
+def reopening_view(g: Reopening, pack: Pack) -> dict[str, Any]:
+    return {"order_id": g.order_id, "line_id": g.line_id, "granted_at": iso(g.granted_at, pack),
+            "until": iso(g.until, pack), "days": g.days,
+            "granted_by": {"role": g.granted_by.role.value, "id": g.granted_by.id}, "note": g.note}

@@ -20,10 +20,10 @@ from aftersales.domain import evidence as evidence_rules
 from aftersales.domain import store_policy as store_policies
 from aftersales.domain.case import Context, Params
 from aftersales.domain.eligibility import Option
-from aftersales.domain.model import Actor, Case, CaseType, Order, Reason, Role, Status, Store
+from aftersales.domain.model import Actor, Case, CaseType, Order, Reason, Reopening, Role, Status, Store
 from aftersales.domain.policy import Pack
 from aftersales.domain.store_policy import StorePolicy
-from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar, add
+from aftersales.domain.timecalc import BusinessCalendar, Duration, Unit, WeekdayCalendar, add
 from aftersales.services.ports import DueTimer, EvidenceItem, Message, PaymentGateway, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -183,6 +183,24 @@ def line_options(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line_
         store = _store(uow, order.store_id)
     return eligibility.options(order, line, at, deps.pack, history, deps.calendar,
                                store_policies.store_rules(store.policy, deps.pack))
+
+
+def reopen_line(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line_id: str, days: int,
+                note: str | None, at: datetime) -> Reopening:
+    """After review, the platform reopens a line's closed windows for ``days`` natural days
+    from now, with one more after-sale claim (DESIGN 3.4). Recorded; never edited."""
+    if actor.role not in (Role.AGENT, Role.OPERATOR):
+        raise errors.Forbidden("only an agent or an operator reopens a line's window", "只有客服或运营可以重新开放售后")
+    if not 1 <= days <= 365:
+        raise errors.ValidationFailed("days must be between 1 and 365", "天数须在 1 到 365 之间", field="days")
+    with uow.transaction():
+        order = uow.orders.get(order_id)
+        if order is None or order.line(line_id) is None:
+            raise errors.NotFound("no such order line", "订单商品不存在")
+        until = add(at, Duration(days, Unit.DAYS), deps.pack.zone, deps.calendar).at
+        grant = Reopening(order_id, line_id, at, until, days, actor, note)
+        uow.reopenings.add(grant)
+        return grant
 
 
 # --- cases ---

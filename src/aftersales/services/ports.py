@@ -13,7 +13,7 @@ from typing import Protocol
 
 from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
-from aftersales.domain.model import Actor, Case, Order, Store
+from aftersales.domain.model import Actor, Case, Order, Reopening, Store
 from aftersales.domain.store_policy import StorePolicy
 
 
@@ -203,6 +203,16 @@ class MessageRepository(Protocol):
         ...
 
 
+class ReopeningRepository(Protocol):
+    def add(self, reopening: Reopening) -> None:
+        """Record a grant (append-only)."""
+        ...
+
+    def for_line(self, order_id: str, line_id: str) -> list[Reopening]:
+        """Every grant on the line, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. ``transaction()`` commits when its block
     ends normally and rolls back when it raises; nested blocks join the outer one."""
@@ -227,6 +237,9 @@ class UnitOfWork(Protocol):
 
     @property
     def messages(self) -> MessageRepository: ...
+
+    @property
+    def reopenings(self) -> ReopeningRepository: ...
 
 
     def transaction(self) -> AbstractContextManager[None]:

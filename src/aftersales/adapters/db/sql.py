@@ -46,6 +46,7 @@ from aftersales.domain.model import (
     PayoutRequest,
     Phase,
     Reason,
+    Reopening,
     Role,
     Ruling,
     RulingOutcome,
@@ -152,6 +153,7 @@ class SqlUnitOfWork:
         self.payouts = SqlPayouts(self)
         self.evidence = SqlEvidence(self)
         self.messages = SqlMessages(self)
+        self.reopenings = SqlReopenings(self)
         self.idempotency = SqlIdempotency(self)
         self.tokens = SqlTokens(self)
 
@@ -409,10 +411,14 @@ _CASE_GET_LOCKED = _CASE_GET.with_for_update()
 _c = t.cases.c
 # The open statuses as literal SQL: an IN list of bound values is expanded on every call.
 _IS_OPEN = text("status NOT IN ('completed', 'closed')")
+_r = t.line_reopenings.c
+_REOPEN_OF_LINE = (_r.order_id == bindparam("o")) & (_r.line_id == bindparam("l"))
 _LINE_HISTORY = select(
     func.max(sql_case((_IS_OPEN, _c.id), else_=None)),
     func.coalesce(func.sum(sql_case((_c.phase == Phase.AFTER_SALE.value, 1), else_=0)), 0),
     func.coalesce(func.sum(_c.refunded), 0),
+    select(func.count()).where(_REOPEN_OF_LINE).scalar_subquery(),
+    select(func.max(_r.until)).where(_REOPEN_OF_LINE).scalar_subquery(),
 ).where(_c.order_id == bindparam("o"), _c.line_id == bindparam("l"), _c.id != bindparam("x"))
 _CASE_INSERT = insert(t.cases)
 _EVENT_INSERT = insert(t.case_events)
@@ -450,10 +456,14 @@ class SqlCases:
         return row_to_case(row)
 
     def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
-        open_id, after_sale, refunded = self.uow.conn.execute(
+        open_id, after_sale, refunded, grants, until = self.uow.conn.execute(
             _LINE_HISTORY, {"o": order_id, "l": line_id, "x": exclude_case or ""}
         ).one()
-        return LineHistory(open_id, int(after_sale), 0, int(refunded))
+        if until is not None and not isinstance(until, datetime):  # an aggregate: no column type applied
+            until = datetime.fromisoformat(str(until))
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=UTC)
+        return LineHistory(open_id, int(after_sale), int(grants), int(refunded), until)
 
     def add(self, outcome: Outcome) -> None:
         conn = self.uow.conn
@@ -741,3 +751,21 @@ class SqlTokens:
             select(k.role, k.subject).where(k.token_hash == token_hash, k.revoked_at.is_(None))
         ).first()
         return None if row is None else (row.role, row.subject)
+
+
+class SqlReopenings:
+    def __init__(self, uow: SqlUnitOfWork) -> None:
+        self.uow = uow
+
+    def add(self, reopening: Reopening) -> None:
+        self.uow.conn.execute(insert(t.line_reopenings).values(
+            order_id=reopening.order_id, line_id=reopening.line_id, granted_at=reopening.granted_at,
+            until=reopening.until, days=reopening.days, granted_by_role=reopening.granted_by.role.value,
+            granted_by=reopening.granted_by.id, note=reopening.note))
+
+    def for_line(self, order_id: str, line_id: str) -> list[Reopening]:
+        r = t.line_reopenings.c
+        rows = self.uow.conn.execute(
+            select(t.line_reopenings).where(r.order_id == order_id, r.line_id == line_id).order_by(r.id)).all()
+        return [Reopening(x.order_id, x.line_id, x.granted_at, x.until, x.days,
+                          Actor(Role(x.granted_by_role), x.granted_by), x.note) for x in rows]

@@ -293,3 +293,21 @@ calendar_years = Table(
     Column("source", Text, nullable=False),
     Column("loaded_at", UTCDateTime, nullable=False),
 )
+
+# Reopenings of a line's windows, granted by the platform after review: append-only, they
+# are the line's history of second chances.
+line_reopenings = Table(
+    "line_reopenings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_id", String(64), nullable=False),
+    Column("line_id", String(64), nullable=False),
+    Column("granted_at", UTCDateTime, nullable=False),
+    Column("until", UTCDateTime, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("granted_by_role", String(16), nullable=False),
+    Column("granted_by", String(64), nullable=False),
+    Column("note", Text),
+    ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
+    Index("ix_line_reopenings_line", "order_id", "line_id"),
+)

@@ -384,6 +384,30 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
         return json_response({"order_id": order_id, "line_id": line_id, "at": s.iso(when, pack),
                               "options": [s.option_view(o, pack) for o in opts]})
 
+    @app.post(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopen", response_model=s.ReopeningOut,
+              status_code=201, responses=ERRORS, tags=["cases"], operation_id="line_reopen", dependencies=[TZ])
+    def line_reopen(order_id: str, line_id: str, body: s.ReopenIn, actor: Who, request: Request) -> Response:
+        """After review, reopen a line's closed windows for N days (one more after-sale claim)."""
+        at = now()
+
+        def run(uow: SqlUnitOfWork) -> Response:
+            grant = svc.reopen_line(uow, system.deps, actor, order_id, line_id, body.days, body.note, at)
+            return json_response(s.reopening_view(grant, pack), 201)
+
+        return write(request, actor, body.model_dump(mode="json"), run)
+
+    @app.get(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopenings", response_model=s.ReopeningList,
+             responses=ERRORS, tags=["cases"], operation_id="line_reopenings", dependencies=[TZ])
+    def line_reopenings(order_id: str, line_id: str, actor: Who) -> Response:
+        uow = system.uow()
+        with uow.read():
+            order = uow.orders.get(order_id)
+            if order is None or order.line(line_id) is None or not svc.can_see_order(actor, order):
+                raise errors.NotFound("no such order line", "订单商品不存在")
+            grants = uow.reopenings.for_line(order_id, line_id)
+        return json_response({"data": [s.reopening_view(g, pack) for g in grants], "has_more": False,
+                              "next_cursor": None})
+
     # --- cases ---
 
     @app.post(f"{API}/cases", response_model=s.CaseOut, status_code=201, responses=ERRORS, tags=["cases"],
