@@ -383,12 +383,14 @@ def test_policy_lint_is_a_dry_run(api: Api) -> None:
 
 
 def test_an_agent_reopens_a_line_and_the_buyer_may_claim_again(api: Api) -> None:
-    api.clock("2026-03-20T09:00:00+08:00")
-    assert_problem(api.open(), 422, "window_expired")
-    assert_problem(api.post("/api/v1/orders/o1/lines/l1/reopen", "buyer:b1", {"days": 3}), 403, "forbidden")
-    assert_problem(api.post("/api/v1/orders/o1/lines/l1/reopen", "agent:a1", {"days": 0}), 422, "validation_failed")
-    r = api.post("/api/v1/orders/o1/lines/l1/reopen", "agent:a1", {"days": 3, "note": "快递延误,核实属实"})
+    api.setup_order({**ORDER, "id": "o2", "completed_at": "2026-03-04T08:00:00+08:00"})
+    api.clock("2026-03-20T09:00:00+08:00")  # 15 days after completion have passed
+    assert_problem(api.open(order="o2", reason="quality"), 422, "window_expired")
+    assert_problem(api.post("/api/v1/orders/o2/lines/l1/reopen", "buyer:b1", {"days": 3}), 403, "forbidden")
+    assert_problem(api.post("/api/v1/orders/o2/lines/l1/reopen", "agent:a1", {"days": 0}), 422, "validation_failed")
+    r = api.post("/api/v1/orders/o2/lines/l1/reopen", "agent:a1", {"days": 3, "note": "快递延误,核实属实"})
     assert r.status_code == 201 and r.json()["until"] == "2026-03-23T09:00:00+08:00"
-    assert api.open().json()["eligibility_rule"] == "reopened"
-    history = api.get("/api/v1/orders/o1/lines/l1/reopenings", "buyer:b1").json()["data"]
+    assert_problem(api.open(order="o2"), 422, "window_expired")  # no-reason stays closed
+    assert api.open(order="o2", reason="quality").json()["eligibility_rule"] == "reopened"
+    history = api.get("/api/v1/orders/o2/lines/l1/reopenings", "buyer:b1").json()["data"]
     assert history[0]["granted_by"] == {"role": "agent", "id": "a1"} and history[0]["note"] == "快递延误,核实属实"
