@@ -54,7 +54,7 @@ def test_a_return_walked_through_end_to_end(db: Database) -> None:
     case = api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()
     assert (case["status"], case["refunded"]) == ("completed", "199.00")
     assert case["freight"] == {"return_leg": "buyer", "outbound_leg": "seller", "replacement_leg": None,
-                               "compensation": "0.00", "rule": "buyer_preference"}
+                               "compensation": "0.00", "insurance": "0.00", "rule": "buyer_preference"}
     events = api.get(f"/api/v1/cases/{cid}/events", "seller:s1").json()["data"]
     assert [e["action"] for e in events] == ["open", "agree", "ship_return", "confirm_receipt", "settle"]
     assert [e["seq"] for e in events] == [1, 2, 3, 4, 5] and case["version"] == 5

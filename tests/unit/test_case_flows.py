@@ -89,7 +89,7 @@ EXPECTED_TARGET = {
 
 PARAMS: dict[str, dict[str, object]] = {
     "refuse": {"reason": "not_as_claimed"},
-    "refuse_receipt": {"reason": "soiled_or_damaged"},
+    "refuse_receipt": {"reason": "soiled_or_damaged"},  # a quality case: no evidence needed to refuse
     "ship_return": {"carrier": "SF", "tracking_no": "9"},
     "ship_replacement": {"carrier": "SF", "tracking_no": "9"},
     "modify": {"amount": 10000},
@@ -183,7 +183,13 @@ class TestRefusals:
         with pytest.raises(errors.RefusalNotAllowed) as exc:
             w.act(c, "refuse_receipt", reason="I do not like it")
         assert "tags_removed" in exc.value.extra["allowed_reasons"]
-        c = w.act(c, "refuse_receipt", reason="tags_removed")
+        with pytest.raises(errors.RefusalNotAllowed, match="evidence"):
+            w.act(c, "refuse_receipt", reason="tags_removed")
+        from aftersales.services import handlers as svc
+
+        photo = svc.upload_evidence(w.uow, Actor(Role.SELLER, "s1"), "photo", b"\x89PNG\r\n\x1a\n....", "tag.png",
+                                    "ev1", w.now)
+        c = w.act(c, "refuse_receipt", reason="tags_removed", evidence_ids=(photo.id,))
         assert c.status is S.SELLER_REFUSED and c.receipt_refused
         with pytest.raises(errors.IllegalTransition):
             w.act(c, "modify", amount=100)
@@ -462,3 +468,24 @@ def test_reopening_a_line_gives_one_more_claim_and_is_recorded() -> None:
     assert c2.eligibility_rule == "reopened"
     with w.uow.read():
         assert [g.note for g in w.uow.reopenings.for_line("o1", "l1")] == ["物流延误"]
+
+
+def test_return_shipping_insurance_pays_the_buyers_return_leg_up_to_its_cap() -> None:
+    w = World(FakeUnitOfWork())
+    w.order(make_order(lines=[Line("l1", "外套", Category.APPAREL, 1, 39900, return_insurance_cap=1000)]))
+    c = w.act(w.open(CaseType.RETURN_REFUND, "size", 39900), "agree")
+    c = w.act(c, "ship_return", carrier="SF", tracking_no="1", fee=1500)
+    assert c.freight is not None and (c.freight.return_leg.value, c.freight.insurance, c.freight.compensation) == (
+        "buyer", 1000, 0)
+    w.act(c, "confirm_receipt")
+    w.advance()
+    assert w.gateway.paid[f"{c.id}:insurance"] == (c.id, 1000)
+    assert w.get(c).refunded == 39900  # the goods refund, the insurance apart
+
+
+def test_no_insurance_where_the_seller_bears_the_return_leg() -> None:
+    w = World(FakeUnitOfWork())
+    w.order(make_order(lines=[Line("l1", "外套", Category.APPAREL, 1, 39900, return_insurance_cap=1000)]))
+    c = w.act(w.open(CaseType.RETURN_REFUND, "quality", 39900), "agree")
+    c = w.act(c, "ship_return", carrier="SF", tracking_no="1", fee=1500)
+    assert c.freight is not None and (c.freight.insurance, c.freight.compensation) == (0, 1500)

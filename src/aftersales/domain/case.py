@@ -358,9 +358,11 @@ def act(
     new.freight = freight.settle(new, ctx.order, ctx.pack, store=ctx.store)
     if entering_refund:
         payouts.append(PayoutRequest(new.id, "goods", new.amount, f"{new.id}:goods"))
-    pays_compensation = entering_refund or (target is Status.COMPLETED and case.status is not Status.REFUNDING)
-    if pays_compensation and new.freight.compensation > 0:
+    pays_freight = entering_refund or (target is Status.COMPLETED and case.status is not Status.REFUNDING)
+    if pays_freight and new.freight.compensation > 0:
         payouts.append(PayoutRequest(new.id, "freight", new.freight.compensation, f"{new.id}:freight"))
+    if pays_freight and new.freight.insurance > 0:
+        payouts.append(PayoutRequest(new.id, "insurance", new.freight.insurance, f"{new.id}:insurance"))
     new.version = case.version + 1
     new.updated_at = at
     b, a = _diff(before, _snapshot(new))
@@ -443,6 +445,11 @@ def _refuse_receipt(
             f"a no-reason return may be refused at receipt only as not intact; reason must be one of: {ids}",
             f"七天无理由退货只能以商品不完好为由拒绝收货,理由须为:{ids}",
             allowed_reasons=[r.id for r in ctx.pack.not_intact],
+        )
+    if case.reason is Reason.NO_REASON and ctx.pack.not_intact_needs_evidence and not p.evidence_ids:
+        raise errors.RefusalNotAllowed(
+            "refusing a no-reason return as not intact needs evidence of the goods' condition (evidence_ids)",
+            "以商品不完好为由拒绝七天无理由退货,须提供商品状况的凭证",
         )
     case.refusal_reason, case.refusal_note = reason, p.note
     case.receipt_refused = True

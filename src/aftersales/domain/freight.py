@@ -9,6 +9,8 @@ will slot in above it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from aftersales.domain import store_policy
 from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass, Store
 from aftersales.domain.policy import Pack
@@ -37,6 +39,17 @@ def _compensation(case: Case, pack: Pack, return_payer: Party | None) -> int:
 def settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int = 0, store: Store | None = None
            ) -> Freight:
     """The case's freight settlement as things stand now."""
+    freight = _settle(case, order, pack, order_refunded_elsewhere, store)
+    line = order.line(case.line_id)
+    cap = line.return_insurance_cap if line is not None else None
+    shipment = case.return_shipment
+    if freight.return_leg is Party.BUYER and cap and shipment is not None and shipment.fee:
+        # 运费险: the insurance pays the buyer's return leg, up to the line's cap.
+        return replace(freight, insurance=min(shipment.fee, cap))
+    return freight
+
+
+def _settle(case: Case, order: Order, pack: Pack, order_refunded_elsewhere: int, store: Store | None) -> Freight:
     has_return, has_outbound, has_replacement = _legs(case, order)
     if case.ruling is not None and case.ruling.fault is not None:
         who = case.ruling.fault

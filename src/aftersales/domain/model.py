@@ -230,6 +230,9 @@ class Freight:
     replacement_leg: Party | None
     compensation: int
     rule: str
+    # Return-shipping insurance (运费险): what the line's insurance pays towards a return leg
+    # the buyer bears, up to its cap.
+    insurance: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -237,6 +240,7 @@ class Freight:
             "outbound_leg": self.outbound_leg.value if self.outbound_leg else None,
             "replacement_leg": self.replacement_leg.value if self.replacement_leg else None,
             "compensation": self.compensation,
+            "insurance": self.insurance,
             "rule": self.rule,
         }
 
@@ -251,6 +255,7 @@ class Freight:
             party(d.get("replacement_leg")),
             int(d.get("compensation", 0)),
             str(d.get("rule", "")),
+            int(d.get("insurance", 0)),
         )
 
 

@@ -113,6 +113,7 @@ class Pack:
     eligibility: tuple[EligibilityRule, ...]
     timeouts: tuple[TimeoutRule, ...]
     not_intact: tuple[RefusalReason, ...]
+    not_intact_needs_evidence: bool
     common_refusals: tuple[RefusalReason, ...]
     type_labels: Mapping[str, Text]
     reason_labels: Mapping[str, Text]
@@ -309,6 +310,7 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
         eligibility=tuple(rules),
         timeouts=tuple(timeouts),
         not_intact=reasons("not_intact"),
+        not_intact_needs_evidence=bool(refusal.get("not_intact_needs_evidence", False)),
         common_refusals=reasons("common"),
         type_labels=label_map("types"),
         reason_labels=label_map("reasons"),

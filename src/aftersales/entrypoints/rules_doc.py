@@ -99,8 +99,9 @@ def pack_section(pack: Pack) -> list[str]:
     for t in pack.timeouts:
         out.append(f"| `{t.id}` | {t.status.value} | {_condition(t)} | `{t.after}` | {CLOCK[t.after.unit.value]} | "
                    f"{t.action} | {_cell(t.source)} |")
+    evidence = " with evidence of the goods' condition" if pack.not_intact_needs_evidence else ""
     out += ["", "### Refusal reasons", "", "Not intact (不完好), the only reasons a no-reason return may be refused "
-            "at receipt:", ""]
+            f"at receipt{evidence}:", ""]
     out += [f"- `{r.id}` {r.text.zh} / {r.text.en}" for r in pack.not_intact]
     out += ["", "Common reasons offered to sellers (free text is accepted too):", ""]
     out += [f"- `{r.id}` {r.text.zh} / {r.text.en}" for r in pack.common_refusals]

@@ -262,6 +262,7 @@ class FreightOut(BaseModel):
     outbound_leg: Literal["buyer", "seller"] | None
     replacement_leg: Literal["buyer", "seller"] | None
     compensation: Money
+    insurance: Money
     rule: str
 
 
@@ -505,6 +506,7 @@ def case_view(c: Case, pack: Pack, viewer: Role | None = None) -> dict[str, Any]
     if c.freight is not None:
         f = c.freight.as_dict()
         f["compensation"] = format_fen(c.freight.compensation)
+        f["insurance"] = format_fen(c.freight.insurance)
         freight = f
     ruling = None
     if c.ruling is not None:
