@@ -253,3 +253,47 @@ class TestReopening:
         o = order(completed=True, category=Category.CUSTOM_MADE)
         granted = LineHistory(reopen_grants=1, reopened_until=COMPLETED + timedelta(days=30))
         assert ask(pack, o, "return_refund", "no_reason", COMPLETED + MIN, granted).verdict is Verdict.NOT_ELIGIBLE
+
+
+offsets = st.integers(min_value=0, max_value=40 * 24 * 60)  # minutes
+
+
+@given(st.sampled_from(["taobao", "eu"]), st.sampled_from(list(Category)), offsets, offsets, offsets, offsets,
+       st.sampled_from(["shipped_at", "delivered_at", "completed_at"]), st.integers(1, 20 * 24 * 60),
+       st.one_of(st.none(), st.integers(0, 40)))
+def test_deadlines_never_move_earlier_when_the_start_moves_later(
+    pack_name: str, cat: Category, ship: int, deliver: int, complete: int, ask_after: int, moved: str, shift: int,
+    usage: int | None,
+) -> None:
+    """For every rule and type: moving the event a window counts from later never makes it end earlier."""
+    from aftersales.adapters import packs
+    from aftersales.domain.eligibility import _limited, _window
+    from aftersales.domain.timecalc import WeekdayCalendar
+
+    pack = packs.load(pack_name)
+    m = timedelta(minutes=1)
+    shipped = PAID + ship * m
+    delivered = shipped + deliver * m
+    completed = delivered + complete * m
+    events = {"shipped_at": shipped, "delivered_at": delivered, "completed_at": completed}
+    later = dict(events)
+    # Move one event, and those after it, later: the order keeps its sequence.
+    keys = ["shipped_at", "delivered_at", "completed_at"]
+    for k in keys[keys.index(moved):]:
+        later[k] = events[k] + shift * m
+    at = later["completed_at"] + ask_after * m
+    line = Line("l1", "x", cat, 1, 19900, usage_days=usage)
+
+    def make(ev: dict[str, datetime]) -> Order:
+        return Order("o1", "s1", "b1", PAID, ev["shipped_at"], ev["delivered_at"], ev["completed_at"], 0, [line])
+
+    early, late = make(events), make(later)
+    cal = WeekdayCalendar()
+    for rule in pack.eligibility:
+        for t in rule.types:
+            a = _limited(rule, t, _window(rule, early, line, at, pack, cal), early, at, pack, cal)
+            b = _limited(rule, t, _window(rule, late, line, at, pack, cal), late, at, pack, cal)
+            if a.deadline is not None and b.deadline is not None:
+                assert b.deadline >= a.deadline, (rule.id, t, moved)
+            if a.deadline is None and a.started:
+                assert b.deadline is None, (rule.id, t)  # still open-ended: nothing closed it earlier

@@ -7,7 +7,9 @@ Every answer names the rule behind it and explains itself in zh-CN and en
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -134,11 +136,8 @@ def options(
 ) -> list[Option]:
     """One answer for every type and reason pair, in the contract's order. ``store_rules``
     are the store's generous additions (store_policy.store_rules)."""
-    cal = calendar or WeekdayCalendar()
-    windows: dict[str, _WindowState] = {}
-    return [
-        _assess(order, line, t, r, at, pack, history, cal, windows, store_rules) for t in CaseType for r in Reason
-    ]
+    line_ = _LineAssessor(order, line, at, pack, history, calendar or WeekdayCalendar(), store_rules)
+    return [line_.answer(t, r) for t in CaseType for r in Reason]
 
 
 def assess(
@@ -153,8 +152,8 @@ def assess(
     store_rules: tuple[EligibilityRule, ...] = (),
 ) -> Option:
     """The answer for one pair."""
-    return _assess(order, line, case_type, reason, at, pack, history, calendar or WeekdayCalendar(), {},
-                   store_rules)
+    return _LineAssessor(order, line, at, pack, history, calendar or WeekdayCalendar(), store_rules).answer(
+        case_type, reason)
 
 
 def require(
@@ -181,137 +180,169 @@ def require(
     raise err(opt.explanation.en, opt.explanation.zh, rule=opt.rule)
 
 
-def _assess(
-    order: Order,
-    line: Line,
-    t: CaseType,
-    r: Reason,
-    at: datetime,
-    pack: Pack,
-    history: LineHistory,
-    cal: BusinessCalendar,
-    windows: dict[str, _WindowState],
-    store_rules: tuple[EligibilityRule, ...] = (),
-) -> Option:
-    if history.open_case_id is not None:
-        return Option(
-            t, r, False, None, "case_open",
-            Text(
+class _LineAssessor:
+    """Answers the pairs of one line. What is the same for many pairs (the line's blocks, each
+    rule's window, each explanation) is worked out once: a line is asked all 50 pairs."""
+
+    def __init__(self, order: Order, line: Line, at: datetime, pack: Pack, history: LineHistory,
+                 cal: BusinessCalendar, store_rules: tuple[EligibilityRule, ...]) -> None:
+        self.order, self.line, self.at, self.pack, self.history, self.cal = order, line, at, pack, history, cal
+        self.store_rules = store_rules
+        self.windows: dict[str, _WindowState] = {}
+        self.texts: dict[tuple[object, ...], Text] = {}
+        self.blocked = self._blocked()
+
+    def _blocked(self) -> tuple[str, Text, Verdict] | None:
+        history, pack = self.history, self.pack
+        if history.open_case_id is not None:
+            return "case_open", Text(
                 f"该商品已有进行中的售后单 {history.open_case_id},处理完毕前不能再申请",
                 f"This line already has an open case ({history.open_case_id}); no other may open until it ends",
-            ),
-            Verdict.CASE_OPEN,
-        )
-    if (
-        pack.after_sale_attempts is not None
-        and order.phase(at) is Phase.AFTER_SALE
-        and history.after_sale_cases >= pack.after_sale_attempts + history.reopen_grants
-    ):
-        src = pack.sources.get("after_sale_attempts", "")
-        return Option(
-            t, r, False, None, "attempts",
-            Text(
+            ), Verdict.CASE_OPEN
+        if (
+            pack.after_sale_attempts is not None
+            and self.order.phase(self.at) is Phase.AFTER_SALE
+            and history.after_sale_cases >= pack.after_sale_attempts + history.reopen_grants
+        ):
+            src = pack.sources.get("after_sale_attempts", "")
+            return "attempts", Text(
                 f"该商品交易成功后的售后机会({pack.after_sale_attempts} 次)已用完,撤销的申请也计入。(依据:{src})",
                 f"This line has used its after-sale claim ({pack.after_sale_attempts}); a withdrawn one counts. "
                 f"(Source: {src})",
-            ),
-            Verdict.ATTEMPTS,
-        )
+            ), Verdict.ATTEMPTS
+        return None
 
-    best: tuple[EligibilityRule, _WindowState] | None = None
-    expired: tuple[EligibilityRule, _WindowState] | None = None
-    not_started: EligibilityRule | None = None
-    excluded: tuple[EligibilityRule, Text] | None = None
-    candidates = pack.pair_rules[(t, r)]
-    if store_rules:
-        klass = REASON_CLASS[r]
-        candidates = candidates + tuple(rule for rule in store_rules if rule.covers(t, r, klass))
-    overridden: set[str] = set()
-    for rule in candidates:
-        if rule.overrides and _exclusion(rule, line) is None:
-            overridden |= rule.overrides
-    for rule in candidates:
-        if rule.id in overridden:
-            continue
-        why = _exclusion(rule, line)
-        if why is not None:
-            excluded = excluded or (rule, why)
-            continue
-        state = windows.get(rule.id)
-        if state is None:
-            state = windows[rule.id] = _window(rule, order, line, at, pack, cal)
-        if rule.type_limits:
-            state = _limited(rule, t, state, order, at, pack, cal)
-        if state.open_at(at):
-            # The latest-ending allowing rule answers; no deadline yet beats any deadline.
-            if best is None or (
-                best[1].deadline is not None and (state.deadline is None or state.deadline > best[1].deadline)
-            ):
-                best = (rule, state)
-        elif state.started:
-            assert state.deadline is not None
-            if expired is None or (expired[1].deadline is not None and state.deadline > expired[1].deadline):
-                expired = (rule, state)
-        else:
-            not_started = not_started or rule
+    def _text(self, key: tuple[object, ...], build: Callable[[], Text]) -> Text:
+        text = self.texts.get(key)
+        if text is None:
+            text = self.texts[key] = build()
+        return text
 
-    tl, rl = pack.type_label(t), pack.reason_label(r)
-    if best is not None:
-        rule, state = best
-        if state.deadline is None:
-            ev = _EVENT_TEXT[rule.window.closes]
-            if rule.window.length is not None:
-                zh_len, en_len = rule.window.length.describe()
-                until = Text(f"{ev.zh}后 {zh_len}内", f"until {en_len} after {ev.en}")
+    def answer(self, t: CaseType, r: Reason) -> Option:
+        if self.blocked is not None:
+            rule_id, text, verdict = self.blocked
+            return Option(t, r, False, None, rule_id, text, verdict)
+        order, line, at, pack, cal = self.order, self.line, self.at, self.pack, self.cal
+        best: tuple[EligibilityRule, _WindowState] | None = None
+        expired: tuple[EligibilityRule, _WindowState] | None = None
+        not_started: EligibilityRule | None = None
+        excluded: tuple[EligibilityRule, Text] | None = None
+        candidates = pack.pair_rules[(t, r)]
+        if self.store_rules:
+            klass = REASON_CLASS[r]
+            candidates = candidates + tuple(rule for rule in self.store_rules if rule.covers(t, r, klass))
+        overridden: set[str] = set()
+        for rule in candidates:
+            if rule.overrides and _exclusion(rule, line) is None:
+                overridden |= rule.overrides
+        for rule in candidates:
+            if rule.id in overridden:
+                continue
+            why = _exclusion(rule, line)
+            if why is not None:
+                excluded = excluded or (rule, why)
+                continue
+            state = self.windows.get(rule.id)
+            if state is None:
+                state = self.windows[rule.id] = _window(rule, order, line, at, pack, cal)
+            if rule.type_limits:
+                state = _limited(rule, t, state, order, at, pack, cal)
+            if state.open_at(at):
+                # The latest-ending allowing rule answers; no deadline yet beats any deadline.
+                if best is None or (
+                    best[1].deadline is not None and (state.deadline is None or state.deadline > best[1].deadline)
+                ):
+                    best = (rule, state)
+            elif state.started:
+                assert state.deadline is not None
+                if expired is None or (expired[1].deadline is not None and state.deadline > expired[1].deadline):
+                    expired = (rule, state)
             else:
-                until = Text(f"{ev.zh}前", f"until {ev.en}")
-            text = Text(
-                f"{rule.text.zh}。现在可申请{tl.zh},{until.zh}有效。(依据:{rule.source})",
-                f"{rule.text.en}. A {tl.en} may be opened now, {until.en}. (Source: {rule.source})",
-            )
-        else:
-            text = Text(
-                f"{rule.text.zh}。可申请{tl.zh}至 {fmt_local(state.deadline, pack.zone)}。(依据:{rule.source})",
-                f"{rule.text.en}. A {tl.en} may be opened until {fmt_local(state.deadline, pack.zone)}. "
-                f"(Source: {rule.source})",
-            )
-        return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
-    # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
-    # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
-    if (expired is not None and history.reopened_until is not None and at < history.reopened_until
-            and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
-        rule, _ = expired
-        ends = fmt_local(history.reopened_until, pack.zone)
-        text = Text(
-            f"{rule.text.zh}。原期限已过,平台审核后为该商品重新开放至 {ends}。",
-            f"{rule.text.en}. Its window had closed; after review the platform reopened this line until {ends}.",
-        )
-        return Option(t, r, True, history.reopened_until, "reopened", text, Verdict.ALLOWED)
-    if expired is not None:
-        rule, state = expired
-        assert state.deadline is not None
-        text = Text(
-            f"{rule.text.zh}。该期限已于 {fmt_local(state.deadline, pack.zone)} 结束。(依据:{rule.source})",
-            f"{rule.text.en}. This window closed at {fmt_local(state.deadline, pack.zone)}. (Source: {rule.source})",
-        )
-        return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
-    if not_started is not None:
-        ev = _EVENT_TEXT[not_started.window.opens]
-        text = Text(
-            f"{not_started.text.zh}。{ev.zh}后才可申请。(依据:{not_started.source})",
-            f"{not_started.text.en}. Not before {ev.en}. (Source: {not_started.source})",
-        )
-        return Option(t, r, False, None, not_started.id, text, Verdict.NOT_ELIGIBLE)
-    if excluded is not None:
-        rule, why = excluded
-        cl = pack.category_label(line.category)
-        text = Text(
-            f"{cl.zh}:{why.zh}——{rule.text.zh}。(依据:{rule.source})",
-            f"{cl.en}: {why.en} — {rule.text.en}. (Source: {rule.source})",
-        )
-        return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
-    text = Text(
+                not_started = not_started or rule
+        if best is not None:
+            rule, state = best
+            text = self._text(("allowed", rule.id, t, state.deadline), lambda: _allowed_text(rule, state, t, pack))
+            return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
+        # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
+        # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
+        reopened = self.history.reopened_until
+        if (expired is not None and reopened is not None and at < reopened
+                and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
+            rule = expired[0]
+            text = self._text(("reopened", rule.id), lambda: _reopened_text(rule, reopened, pack))
+            return Option(t, r, True, reopened, "reopened", text, Verdict.ALLOWED)
+        if expired is not None:
+            rule, state = expired
+            text = self._text(("expired", rule.id, state.deadline), lambda: _expired_text(rule, state, pack))
+            return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
+        if not_started is not None:
+            rule = not_started
+            text = self._text(("not_started", rule.id), lambda: _not_started_text(rule))
+            return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
+        if excluded is not None:
+            rule, why = excluded
+            text = self._text(("excluded", rule.id, why), lambda: _excluded_text(rule, why, line, pack))
+            return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
+        return Option(t, r, False, None, "no_rule", _no_rule_text(pack, t, r), Verdict.NOT_ELIGIBLE)
+
+
+@lru_cache(maxsize=1024)
+def _no_rule_text(pack: Pack, t: CaseType, r: Reason) -> Text:
+    tl, rl = pack.type_label(t), pack.reason_label(r)
+    return Text(
         f"{pack.text.zh}中没有允许因“{rl.zh}”申请{tl.zh}的规则。",
         f"No rule of the {pack.text.en} allows a {tl.en} for “{rl.en}”.",
     )
-    return Option(t, r, False, None, "no_rule", text, Verdict.NOT_ELIGIBLE)
+
+
+def _allowed_text(rule: EligibilityRule, state: _WindowState, t: CaseType, pack: Pack) -> Text:
+    tl = pack.type_label(t)
+    if state.deadline is None:
+        ev = _EVENT_TEXT[rule.window.closes]
+        if rule.window.length is not None:
+            zh_len, en_len = rule.window.length.describe()
+            until = Text(f"{ev.zh}后 {zh_len}内", f"until {en_len} after {ev.en}")
+        else:
+            until = Text(f"{ev.zh}前", f"until {ev.en}")
+        return Text(
+            f"{rule.text.zh}。现在可申请{tl.zh},{until.zh}有效。(依据:{rule.source})",
+            f"{rule.text.en}. A {tl.en} may be opened now, {until.en}. (Source: {rule.source})",
+        )
+    when = fmt_local(state.deadline, pack.zone)
+    return Text(
+        f"{rule.text.zh}。可申请{tl.zh}至 {when}。(依据:{rule.source})",
+        f"{rule.text.en}. A {tl.en} may be opened until {when}. (Source: {rule.source})",
+    )
+
+
+def _reopened_text(rule: EligibilityRule, until: datetime, pack: Pack) -> Text:
+    ends = fmt_local(until, pack.zone)
+    return Text(
+        f"{rule.text.zh}。原期限已过,平台审核后为该商品重新开放至 {ends}。",
+        f"{rule.text.en}. Its window had closed; after review the platform reopened this line until {ends}.",
+    )
+
+
+def _expired_text(rule: EligibilityRule, state: _WindowState, pack: Pack) -> Text:
+    assert state.deadline is not None
+    when = fmt_local(state.deadline, pack.zone)
+    return Text(
+        f"{rule.text.zh}。该期限已于 {when} 结束。(依据:{rule.source})",
+        f"{rule.text.en}. This window closed at {when}. (Source: {rule.source})",
+    )
+
+
+def _not_started_text(rule: EligibilityRule) -> Text:
+    ev = _EVENT_TEXT[rule.window.opens]
+    return Text(
+        f"{rule.text.zh}。{ev.zh}后才可申请。(依据:{rule.source})",
+        f"{rule.text.en}. Not before {ev.en}. (Source: {rule.source})",
+    )
+
+
+def _excluded_text(rule: EligibilityRule, why: Text, line: Line, pack: Pack) -> Text:
+    cl = pack.category_label(line.category)
+    return Text(
+        f"{cl.zh}:{why.zh}——{rule.text.zh}。(依据:{rule.source})",
+        f"{cl.en}: {why.en} — {rule.text.en}. (Source: {rule.source})",
+    )

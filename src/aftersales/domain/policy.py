@@ -98,7 +98,8 @@ class RefusalReason:
     text: Text
 
 
-@dataclass(frozen=True)
+# eq=False: a pack is equal only to itself, so it can key caches (packs are loaded once).
+@dataclass(frozen=True, eq=False)
 class Pack:
     id: str
     zone: ZoneInfo
