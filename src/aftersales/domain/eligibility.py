@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
@@ -212,10 +213,10 @@ class _LineAssessor:
             ), Verdict.ATTEMPTS
         return None
 
-    def _text(self, key: tuple[object, ...], build: Callable[[], Text]) -> Text:
+    def _text(self, key: tuple[object, ...], build: Callable[..., Text], *args: Any) -> Text:
         text = self.texts.get(key)
         if text is None:
-            text = self.texts[key] = build()
+            text = self.texts[key] = build(*args)
         return text
 
     def answer(self, t: CaseType, r: Reason) -> Option:
@@ -261,7 +262,7 @@ class _LineAssessor:
                 not_started = not_started or rule
         if best is not None:
             rule, state = best
-            text = self._text(("allowed", rule.id, t, state.deadline), lambda: _allowed_text(rule, state, t, pack))
+            text = self._text(("allowed", rule.id, t, state.deadline), _allowed_text, rule, state, t, pack)
             return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
         # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
         # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
@@ -269,19 +270,19 @@ class _LineAssessor:
         if (expired is not None and reopened is not None and at < reopened
                 and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
             rule = expired[0]
-            text = self._text(("reopened", rule.id), lambda: _reopened_text(rule, reopened, pack))
+            text = self._text(("reopened", rule.id), _reopened_text, rule, reopened, pack)
             return Option(t, r, True, reopened, "reopened", text, Verdict.ALLOWED)
         if expired is not None:
             rule, state = expired
-            text = self._text(("expired", rule.id, state.deadline), lambda: _expired_text(rule, state, pack))
+            text = self._text(("expired", rule.id, state.deadline), _expired_text, rule, state, pack)
             return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
         if not_started is not None:
             rule = not_started
-            text = self._text(("not_started", rule.id), lambda: _not_started_text(rule))
+            text = self._text(("not_started", rule.id), _not_started_text, rule)
             return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
         if excluded is not None:
             rule, why = excluded
-            text = self._text(("excluded", rule.id, why), lambda: _excluded_text(rule, why, line, pack))
+            text = self._text(("excluded", rule.id, why), _excluded_text, rule, why, line, pack)
             return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
         return Option(t, r, False, None, "no_rule", _no_rule_text(pack, t, r), Verdict.NOT_ELIGIBLE)
 
