@@ -20,6 +20,7 @@ from typing import Any
 from aftersales.domain import eligibility, errors, freight, store_policy
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.model import (
+    REASON_CLASS,
     Actor,
     Case,
     CaseType,
@@ -29,6 +30,7 @@ from aftersales.domain.model import (
     Party,
     PayoutRequest,
     Reason,
+    ReasonClass,
     Role,
     Ruling,
     RulingOutcome,
@@ -418,6 +420,16 @@ def _need_reason(p: Params) -> str:
     return p.reason.strip()
 
 
+def _no_reason_return(case: Case) -> bool:
+    """A 7-day no-reason request in law (消保法 第二十五条): one made as `no_reason`, or a return or
+    exchange for any buyer preference, which the pack allows only inside the no-reason window.
+    Naming a preference (size, a change of mind) does not make a return the buyer needed no
+    reason for refusable. (A refund of goods still in transit is not a return.)"""
+    return case.reason is Reason.NO_REASON or (
+        REASON_CLASS[case.reason] is ReasonClass.BUYER_PREFERENCE and case.type.has_return
+    )
+
+
 def _refuse(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
     reason = _need_reason(p)
     if not ctx.order.shipped(at):
@@ -425,7 +437,7 @@ def _refuse(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
             "the goods have not been shipped: a refund of goods not shipped cannot be refused",
             "商品尚未发货,不能拒绝退款",
         )
-    if case.reason is Reason.NO_REASON:
+    if _no_reason_return(case):
         raise errors.RefusalNotAllowed(
             "a 7-day no-reason request opened inside its window cannot be refused; "
             "a return that arrives not intact may be refused at receipt",
@@ -439,14 +451,14 @@ def _refuse_receipt(
     case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
 ) -> Status | None:
     reason = _need_reason(p)
-    if case.reason is Reason.NO_REASON and not ctx.pack.is_not_intact_reason(reason):
+    if _no_reason_return(case) and not ctx.pack.is_not_intact_reason(reason):
         ids = ", ".join(r.id for r in ctx.pack.not_intact)
         raise errors.RefusalNotAllowed(
             f"a no-reason return may be refused at receipt only as not intact; reason must be one of: {ids}",
             f"七天无理由退货只能以商品不完好为由拒绝收货,理由须为:{ids}",
             allowed_reasons=[r.id for r in ctx.pack.not_intact],
         )
-    if case.reason is Reason.NO_REASON and ctx.pack.not_intact_needs_evidence and not p.evidence_ids:
+    if _no_reason_return(case) and ctx.pack.not_intact_needs_evidence and not p.evidence_ids:
         raise errors.RefusalNotAllowed(
             "refusing a no-reason return as not intact needs evidence of the goods' condition (evidence_ids)",
             "以商品不完好为由拒绝七天无理由退货,须提供商品状况的凭证",
