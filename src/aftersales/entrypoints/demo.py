@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from aftersales.bootstrap import Settings, bootstrap
 from aftersales.domain.case import Params
 from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role, Store
+from aftersales.domain.store_policy import StorePolicy
 from aftersales.entrypoints.api.app import issue_token
 from aftersales.services import handlers as svc
 
@@ -34,6 +35,14 @@ def seed(url: str) -> DemoInfo:
     oms = Actor(Role.INTEGRATION, "demo-oms")
     for store in (STORE, STORE2):
         svc.upsert_store(uow, oms, store)
+    # The digital store is generous: 15 days without reason, and free size exchanges.
+    svc.set_store_policy(uow, deps, oms, STORE2.id, StorePolicy.from_dict({"store": STORE2.id, "clauses": [
+        {"id": "fifteen-days", "kind": "extend_window", "text": "本店支持 15 天无理由退换 15-day no-reason returns",
+         "rule": "no_reason_7d", "length": "15d"},
+        {"id": "free-exchanges", "kind": "freight", "text": "换货往返运费由本店承担 we pay both legs of exchanges",
+         "types": ["exchange"], "reason_classes": ["buyer_preference"], "return_leg": "seller",
+         "replacement_leg": "seller"},
+    ]}))
 
     def order(oid: str, buyer: str, note: str, *, paid: timedelta, shipped: timedelta | None = None,
               delivered: timedelta | None = None, completed: timedelta | None = None, store: str = STORE.id,
@@ -60,7 +69,8 @@ def seed(url: str) -> DemoInfo:
           delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
     order("D1007", "alice", "delivered 2 days ago, no case yet: the README's curl walkthrough", paid=5 * d,
           shipped=4 * d, delivered=2 * d, lines=[Line("1", "羊毛大衣 wool coat", Category.APPAREL, 1, 39900)])
-    order("D2001", "carol", "digital store, delivered 2 days ago", paid=5 * d, shipped=4 * d, delivered=2 * d,
+    order("D2001", "carol", "digital store (15-day no-reason policy), delivered 2 days ago", paid=5 * d,
+          shipped=4 * d, delivered=2 * d,
           store=STORE2.id, lines=[Line("1", "蓝牙耳机 earbuds", Category.GENERAL, 1, 39900)])
     order("D2002", "carol", "digital store, delivered 3 days ago", paid=6 * d, shipped=5 * d, delivered=3 * d,
           store=STORE2.id, lines=[Line("1", "充电器 charger", Category.GENERAL, 1, 9900)])
