@@ -169,9 +169,6 @@ class _Timers(_Repo):
             t["lease_until"] = lease_until
         return [DueTimer(cid, t["entry"], t["due_at"], t["action"]) for cid, t in due]
 
-    def next_due(self) -> datetime | None:
-        return min((t["due_at"] for t in self.d.timers.values()), default=None)
-
     def discard(self, timer: DueTimer) -> None:
         t = self.d.timers.get(timer.case_id)
         if t is not None and t["entry"] == timer.entry:

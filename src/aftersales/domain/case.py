@@ -104,7 +104,6 @@ _ROLES_BY_ACTION: dict[str, frozenset[Role]] = {}
 for _tr in TRANSITIONS:
     _ROLES_BY_ACTION[_tr.action] = _ROLES_BY_ACTION.get(_tr.action, frozenset()) | _tr.roles
 
-REFUSE_ACTIONS = frozenset({"refuse", "refuse_receipt"})
 # The actions whose guards read the line's other cases (amounts already refunded,
 # eligibility again). Services load that history only for these; a test runs every
 # other action with a history that fails when read, so this set cannot go stale.

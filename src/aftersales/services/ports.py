@@ -140,10 +140,6 @@ class TimerRepository(Protocol):
         earliest first. A claim is a lease: if the claimant dies, it lapses."""
         ...
 
-    def next_due(self) -> datetime | None:
-        """The earliest due time of any armed timer."""
-        ...
-
     def discard(self, timer: DueTimer) -> None:
         """Drop a stale timer (only if the row is still the one claimed)."""
         ...

@@ -82,7 +82,7 @@ class Database:
             self.engine: Engine = create_engine(url, echo=echo, **kwargs)
             event.listen(self.engine, "connect", _sqlite_on_connect(memory))
             event.listen(self.engine, "begin", _sqlite_on_begin)
-            self.write_lock: AbstractContextManager[Any] = _ReentrantLock()
+            self.write_lock: AbstractContextManager[Any] = threading.Lock()
         else:
             self.engine = create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
             self.write_lock = nullcontext()
@@ -96,17 +96,6 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-class _ReentrantLock:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def __enter__(self) -> None:
-        self._lock.acquire()
-
-    def __exit__(self, *exc: object) -> None:
-        self._lock.release()
 
 
 def _sqlite_on_connect(memory: bool) -> Any:
@@ -579,12 +568,6 @@ class SqlTimers:
         ).all()
         return [DueTimer(r.case_id, r.entry, r.due_at, r.action) for r in rows]
 
-    def next_due(self) -> datetime | None:
-        value: datetime | None = self.uow.conn.execute(select(func.min(t.timers.c.due_at))).scalar()
-        if value is not None and value.tzinfo is None:  # an aggregate skips the column's type on SQLite
-            value = t.UTCDateTime().process_result_value(value, self.uow.db.engine.dialect)
-        return value
-
     def discard(self, timer: DueTimer) -> None:
         self.uow.conn.execute(
             delete(t.timers).where(t.timers.c.case_id == timer.case_id, t.timers.c.entry == timer.entry)
@@ -629,10 +612,6 @@ class SqlPayouts:
     def mark(self, key: str, state: str, reference: str, settled_at: datetime | None) -> None:
         self.uow.conn.execute(_PAYOUT_MARK, {"k": key, "state": state, "ref": reference, "at": settled_at})
 
-    def for_case(self, case_id: str) -> list[dict[str, Any]]:
-        rows = self.uow.conn.execute(select(t.payouts).where(t.payouts.c.case_id == case_id)
-                                     .order_by(t.payouts.c.id)).all()
-        return [dict(r._mapping) for r in rows]
 
 
 def _utcnow() -> datetime:
