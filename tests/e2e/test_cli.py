@@ -70,7 +70,10 @@ def test_db_upgrade_and_token(tmp_path: Path) -> None:
     assert r.returncode == 0 and "up to date" in r.stdout, r.stderr
     r = cli("token", "--role", "seller", "--subject", "s1", env=env)
     assert r.returncode == 0 and r.stdout.startswith("as_sel_")
+    assert cli("token", "buyer", "b1", env=env).stdout.startswith("as_buy_")
+    assert cli("token", env=env).stdout.startswith("as_ope_")
     assert cli("token", "--role", "king", "--subject", "x", env=env).returncode == 2
+    assert cli("token", "--role", "buyer", env=env).returncode == 2
 
 
 def test_the_demo_seeds_and_prints_tokens(tmp_path: Path) -> None:

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+# The kinds the product knows (DESIGN 2); a marketplace may use its own names too, as long
+# as they are short identifiers.
 KINDS = ("photo", "chat_log", "waybill", "inspection_report", "authentication", "penalty_decision", "other")
+_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def valid_kind(kind: str) -> bool:
+    return bool(_KIND.match(kind))
 MAX_BYTES = 10 * 1024 * 1024
 
 # Sniffed from the first bytes, never taken from the client's word alone: a file

@@ -98,13 +98,24 @@ def worker() -> None:
 
 @app.command()
 def token(
-    role: Annotated[str, typer.Option(help="buyer, seller, agent, operator or integration")],
-    subject: Annotated[str, typer.Option(help="buyer id, store id, or a name for the agent/operator/system")],
+    role_arg: Annotated[str | None, typer.Argument(metavar="ROLE", help="as --role")] = None,
+    subject_arg: Annotated[str | None, typer.Argument(metavar="SUBJECT", help="as --subject")] = None,
+    role_opt: Annotated[str | None, typer.Option("--role", help="buyer, seller, agent, operator or integration")
+                        ] = None,
+    subject_opt: Annotated[str | None, typer.Option("--subject", help="buyer id, store id, or a name")] = None,
 ) -> None:
-    """Issue an API token and print it (it is stored hashed; it cannot be shown again)."""
+    """Issue an API token and print it (stored hashed; it cannot be shown again).
+
+    `aftersales token buyer b1` and `aftersales token --role buyer --subject b1` are the same;
+    with no subject an operator token for "admin" is issued."""
     from aftersales.bootstrap import bootstrap
     from aftersales.entrypoints.api.app import issue_token
 
+    role = role_opt or role_arg or "operator"
+    subject = subject_opt or subject_arg or ("admin" if role == "operator" else None)
+    if subject is None:
+        typer.echo("a subject is needed: the buyer id, or the store id of a seller", err=True)
+        raise typer.Exit(2)
     if role not in ("buyer", "seller", "agent", "operator", "integration"):
         typer.echo(f"unknown role {role!r}", err=True)
         raise typer.Exit(2)

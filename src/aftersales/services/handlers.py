@@ -439,9 +439,9 @@ def post_message(uow: UnitOfWork, actor: Actor, case_id: str, text: str, at: dat
 
 
 def _checked_file(kind: str, content: bytes) -> str:
-    if kind not in evidence_rules.KINDS:
-        raise errors.ValidationFailed(f"kind must be one of {', '.join(evidence_rules.KINDS)}",
-                                      "凭证类型无效", field="kind")
+    if not evidence_rules.valid_kind(kind):
+        raise errors.ValidationFailed(
+            f"kind is a short lower-case name such as {', '.join(evidence_rules.KINDS)}", "凭证类型无效", field="kind")
     if not content:
         raise errors.ValidationFailed("the file is empty", "文件为空", field="file")
     if len(content) > evidence_rules.MAX_BYTES:
