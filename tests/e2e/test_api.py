@@ -394,3 +394,15 @@ def test_an_agent_reopens_a_line_and_the_buyer_may_claim_again(api: Api) -> None
     assert api.open(order="o2", reason="quality").json()["eligibility_rule"] == "reopened"
     history = api.get("/api/v1/orders/o2/lines/l1/reopenings", "buyer:b1").json()["data"]
     assert history[0]["granted_by"] == {"role": "agent", "id": "a1"} and history[0]["note"] == "快递延误,核实属实"
+
+
+def test_if_match_is_honoured_on_messages_and_uploads_too(api: Api) -> None:
+    case = api.open().json()
+    stale = api.post(f"/api/v1/cases/{case['id']}/messages", "buyer:b1", {"text": "hi"}, **{"If-Match": '"9"'})
+    assert_problem(stale, 412, "version_conflict")
+    ok = api.post(f"/api/v1/cases/{case['id']}/messages", "buyer:b1", {"text": "hi"}, **{"If-Match": '"1"'})
+    assert ok.status_code == 201
+    r = api.client.post(f"/api/v1/cases/{case['id']}/evidence", files={"file": ("a.txt", b"note", "text/plain")},
+                        data={"kind": "chat_log"}, headers=api.h("buyer:b1", **{"If-Match": '"1"'}))
+    assert_problem(r, 412, "version_conflict")
+    assert api.get(f"/api/v1/cases/{case['id']}", "buyer:b1").json()["version"] == 2

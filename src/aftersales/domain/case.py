@@ -374,7 +374,8 @@ def act(
 NOTE_ROLES = frozenset({Role.BUYER, Role.SELLER, Role.AGENT, Role.OPERATOR})
 
 
-def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, Any]) -> Outcome:
+def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, Any],
+         expected_version: int | None = None) -> Outcome:
     """A change that enters no status: a message or an uploaded piece of evidence.
 
     It is a change, so it has its history event and bumps ``version``; it leaves
@@ -386,6 +387,12 @@ def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, An
         raise errors.NotFound("no such case", "售后单不存在")
     if actor.role not in NOTE_ROLES:
         raise errors.Forbidden(f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}")
+    if expected_version is not None and expected_version != case.version:
+        raise errors.VersionConflict(
+            f"the case is at version {case.version}, not {expected_version}",
+            f"售后单已更新(版本 {case.version}),请刷新后重试",
+            current_version=case.version,
+        )
     if case.status.terminal:
         raise errors.IllegalTransition(
             f"the case is {case.status.value}; nothing more can be added", f"售后单已{case.status.value},不能再补充"

@@ -422,7 +422,8 @@ def run_to_rest(
 # --- the negotiation: messages and evidence ---
 
 
-def post_message(uow: UnitOfWork, actor: Actor, case_id: str, text: str, at: datetime) -> Message:
+def post_message(uow: UnitOfWork, actor: Actor, case_id: str, text: str, at: datetime,
+                 expected_version: int | None = None) -> Message:
     """A party or an agent writes in the case's negotiation."""
     text = text.strip()
     if not text:
@@ -433,7 +434,7 @@ def post_message(uow: UnitOfWork, actor: Actor, case_id: str, text: str, at: dat
             raise errors.NotFound("no such case", "售后单不存在")
         msg = Message(0, case_id, actor, text, at)
         msg_id = uow.messages.add(msg)
-        out = case_engine.note(case, actor, at, "message", {"message_id": msg_id})
+        out = case_engine.note(case, actor, at, "message", {"message_id": msg_id}, expected_version)
         uow.cases.update(out, case.version)
         return Message(msg_id, case_id, actor, text, at)
 
@@ -474,7 +475,7 @@ def upload_evidence(
 
 def attach_evidence(
     uow: UnitOfWork, actor: Actor, case_id: str, kind: str, content: bytes, filename: str | None,
-    evidence_id: str, at: datetime,
+    evidence_id: str, at: datetime, expected_version: int | None = None,
 ) -> EvidenceItem:
     """Upload one file of evidence to a case (its history records who and which)."""
     ctype = _checked_file(kind, content)
@@ -485,7 +486,7 @@ def attach_evidence(
         item = EvidenceItem(evidence_id, case_id, kind, hashlib.sha256(content).hexdigest(), ctype, len(content),
                             filename, actor, at)
         out = case_engine.note(case, actor, at, "evidence", {"evidence_id": evidence_id, "kind": kind,
-                                                             "sha256": item.sha256})
+                                                             "sha256": item.sha256}, expected_version)
         uow.evidence.add(item, content)
         uow.cases.update(out, case.version)
         return item

@@ -538,13 +538,14 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
               responses=ERRORS, tags=["evidence"], operation_id="case_evidence_upload", dependencies=[TZ])
     def case_evidence_upload(
         case_id: str, actor: Who, request: Request, file: Annotated[UploadFile, File()],
-        kind: Annotated[str, Form()],
+        kind: Annotated[str, Form()], if_match: Annotated[str | None, Header(alias="If-Match")] = None,
     ) -> Response:
         data = read_upload(file)
         at = now()
 
         def run(uow: SqlUnitOfWork) -> Response:
-            item = svc.attach_evidence(uow, actor, case_id, kind, data, file.filename, ids.new_id("ev"), at)
+            item = svc.attach_evidence(uow, actor, case_id, kind, data, file.filename, ids.new_id("ev"), at,
+                                       parse_if_match(if_match))
             return json_response(s.evidence_view(item, pack), 201)
 
         return write(request, actor, {"kind": kind, "sha256": hashlib.sha256(data).hexdigest()}, run)
@@ -579,11 +580,14 @@ def create_app(system: System, *, run_worker: bool = False) -> FastAPI:
 
     @app.post(f"{API}/cases/{{case_id}}/messages", response_model=s.MessageOut, status_code=201,
               responses=ERRORS, tags=["messages"], operation_id="case_message_post", dependencies=[TZ])
-    def case_message_post(case_id: str, body: s.MessageIn, actor: Who, request: Request) -> Response:
+    def case_message_post(
+        case_id: str, body: s.MessageIn, actor: Who, request: Request,
+        if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    ) -> Response:
         at = now()
 
         def run(uow: SqlUnitOfWork) -> Response:
-            msg = svc.post_message(uow, actor, case_id, body.text, at)
+            msg = svc.post_message(uow, actor, case_id, body.text, at, parse_if_match(if_match))
             return json_response(s.message_view(msg, pack), 201)
 
         return write(request, actor, body.model_dump(mode="json"), run)
