@@ -78,9 +78,26 @@ def make_api(db: Database, *, clock: str = "test") -> Api:
 
 
 @pytest.fixture
-def api(sqlite_db: Database) -> Iterator[Api]:
-    a = make_api(sqlite_db)
+def api(request: pytest.FixtureRequest) -> Iterator[Api]:
+    """An API over SQLite; AFTERSALES_E2E_ENGINE=postgres runs the same tests over PostgreSQL."""
+    import os
+
+    engine = os.environ.get("AFTERSALES_E2E_ENGINE", "sqlite")
+    database = request.getfixturevalue("sqlite_db" if engine == "sqlite" else "pg_db")
+    if engine != "sqlite":
+        request.node.add_marker(pytest.mark.postgres)
+    a = make_api(database)
     a.clock("2026-03-04T09:00:00+08:00")
     a.setup_order()
     yield a
     a.client.close()
+
+
+@pytest.fixture
+def pg_db(pg_template: str) -> Iterator[Database]:
+    from tests.conftest import _truncate_pg
+
+    database = Database(pg_template)
+    _truncate_pg(database)
+    yield database
+    database.dispose()
