@@ -2,7 +2,8 @@
 
 Handlers are thin: authenticate, parse, call one service, render. Every POST
 honours ``Idempotency-Key`` (the stored response is replayed; the same key with
-another body is 422) and actions honour ``If-Match`` (412 on a stale version).
+another body is 422); every POST that changes a case (actions, messages, evidence)
+honours ``If-Match`` (412 on a stale version).
 """
 
 # No ``from __future__ import annotations`` here: FastAPI reads the handlers'
