@@ -30,7 +30,7 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	@$(TIMED) e2e $(BIN)/pytest -q tests/e2e
-	@AFTERSALES_E2E_ENGINE=postgres $(TIMED) e2e-postgres $(BIN)/pytest -q -m "not slow" tests/e2e/test_api.py
+	@AFTERSALES_E2E_ENGINE=postgres $(TIMED) e2e-postgres $(BIN)/pytest -q -m "not slow" tests/e2e/api
 
 scenarios: $(STAMP)
 	@$(TIMED) scenarios $(BIN)/aftersales scenario run --quiet tests/scenarios/*.yaml

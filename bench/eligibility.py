@@ -12,7 +12,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from aftersales.adapters import calendars, packs
-from aftersales.domain.eligibility import LineHistory, options
+from aftersales.domain.eligibility import LineFacts, LineHistory, options
 from aftersales.domain.model import Category, Line, Order
 
 T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
@@ -41,7 +41,7 @@ def run(seconds: float = 5.0) -> dict[str, float]:
     answers, n, start = 0, 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         order, history = lines[n % len(lines)]
-        answers += len(options(order, order.lines[0], T0, pack, history, cal))
+        answers += len(options(LineFacts(order, order.lines[0], pack, history, cal), T0))
         n += 1
     rate = n / (time.perf_counter() - start)
     assert answers == n * 50

@@ -21,10 +21,17 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from aftersales.adapters import packs
+from aftersales.adapters.clocks import SystemClock
 from aftersales.adapters.db import migrate
-from aftersales.adapters.db.sql import Database
-from aftersales.domain.model import Category, Line, Order, Store
-from aftersales.entrypoints.api.app import issue_token
+from aftersales.adapters.db.engine import Database
+from aftersales.adapters.db.uow import SqlUnitOfWork
+from aftersales.adapters.payments import InMemoryGateway
+from aftersales.bootstrap import deps_for
+from aftersales.domain.model import Actor, Category, Line, Order, Role
+from aftersales.domain.stores import Store
+from aftersales.services import commands as c
+from aftersales.services.dispatch import Dispatcher
 
 CONNS = 32
 
@@ -62,7 +69,7 @@ def _load(args: list[str]) -> dict[str, float]:
 def seed(url: str, per_conn: int) -> tuple[str, str]:
     db = Database(url)
     migrate.upgrade(db.engine)
-    uow = db.uow()
+    uow = SqlUnitOfWork(db)
     t0 = datetime.now(UTC) - timedelta(days=1)
     with uow.transaction():  # the order system's bulk load, one transaction
         uow.stores.upsert(Store("s1", "s1", "杭州"))
@@ -70,7 +77,10 @@ def seed(url: str, per_conn: int) -> tuple[str, str]:
             for k in range(per_conn):
                 uow.orders.upsert(Order(f"h{i}-{k}", "s1", "b1", t0 - timedelta(days=2), t0 - timedelta(days=1), t0,
                                         None, 0, [Line("l1", "毛衣", Category.APPAREL, 1, 19900)]))
-    buyer, seller = issue_token(uow, "buyer", "b1"), issue_token(uow, "seller", "s1")
+    dispatch = Dispatcher(lambda: uow, deps_for(packs.load("taobao"), clock=SystemClock(), gateway=InMemoryGateway()))
+    operator = Actor(Role.OPERATOR, "bench")
+    buyer, seller = (dispatch(c.IssueToken(actor=operator, role=role, subject=subject)).token
+                     for role, subject in (("buyer", "b1"), ("seller", "s1")))
     db.dispose()
     return buyer, seller
 

@@ -16,13 +16,19 @@ from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
 
+from aftersales import bootstrap
 from aftersales.adapters import packs
+from aftersales.adapters.clocks import ManualClock
 from aftersales.adapters.db import migrate
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db.engine import Database
+from aftersales.adapters.db.uow import SqlUnitOfWork
 from aftersales.adapters.payments import InMemoryGateway
-from aftersales.domain.case import Params
-from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role, Store
-from aftersales.services import handlers as svc
+from aftersales.domain.inputs import CaseRequest, Params
+from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role
+from aftersales.domain.stores import Store
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+from aftersales.services.dispatch import Dispatcher
 
 T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
 
@@ -47,12 +53,14 @@ def raw_commits_per_s(folder: Path, seconds: float) -> float:
 def lifecycles_per_s(folder: Path, seconds: float) -> tuple[float, int]:
     db = Database(f"sqlite:///{folder / 'bench.db'}")
     migrate.upgrade(db.engine)
-    uow = db.uow()
+    uow = SqlUnitOfWork(db)
     ids = count(1)
-    deps = svc.Deps(packs.load("taobao"), lambda: f"bc{next(ids)}")
-    gateway = InMemoryGateway()
+    clock = ManualClock(T0)
+    deps = bootstrap.deps_for(packs.load("taobao"), clock=clock, gateway=InMemoryGateway(),
+                              new_id=lambda prefix: f"b{prefix}{next(ids)}")
+    dispatch = Dispatcher(lambda: uow, deps)
     oms = Actor(Role.INTEGRATION, "bench")
-    svc.upsert_store(uow, oms, Store("s1", "s1", "杭州"))
+    dispatch(c.UpsertStore(actor=oms, store=Store("s1", "s1", "杭州")))
     buyer, seller = Actor(Role.BUYER, "b1"), Actor(Role.SELLER, "s1")
     # Orders are the order system's writes, not part of a lifecycle: loaded beforehand, in one go.
     n_orders = int(seconds * 1500) + 100
@@ -61,19 +69,20 @@ def lifecycles_per_s(folder: Path, seconds: float) -> tuple[float, int]:
             uow.orders.upsert(Order(f"o{i}", "s1", "b1", T0 - timedelta(days=3), T0 - timedelta(days=2),
                                     T0 - timedelta(days=1), None, 0, [Line("l1", "毛衣", Category.APPAREL, 1, 19900)]))
     ship = Params(carrier="SF", tracking_no="SF1")
-    real = datetime.now(UTC)
+    request = CaseRequest(CaseType.RETURN_REFUND, Reason.NO_REASON, 19900)
     done, start = 0, time.perf_counter()
+    case_id = ""
     while time.perf_counter() - start < seconds and done < n_orders:
-        at = T0 + timedelta(seconds=done)
-        c = svc.open_case(uow, deps, buyer, f"o{done}", "l1", CaseType.RETURN_REFUND, Reason.NO_REASON, 19900, at)
-        svc.act(uow, deps, seller, c.id, "agree", at)
-        svc.act(uow, deps, buyer, c.id, "ship_return", at, ship)
-        svc.act(uow, deps, seller, c.id, "confirm_receipt", at)
-        settled = svc.settle_payouts(uow, deps, gateway, "bench", real, real + timedelta(hours=1), limit=10)
+        clock.set(T0 + timedelta(seconds=done))
+        case_id = dispatch(c.OpenCase(actor=buyer, order_id=f"o{done}", line_id="l1", request=request)).id
+        dispatch(c.Act(actor=seller, case_id=case_id, action="agree"))
+        dispatch(c.Act(actor=buyer, case_id=case_id, action="ship_return", params=ship))
+        dispatch(c.Act(actor=seller, case_id=case_id, action="confirm_receipt"))
+        settled = dispatch(c.SettlePayouts(owner="bench", lease_seconds=3600, limit=10))
         assert settled == 1
         done += 1
     rate = done / (time.perf_counter() - start)
-    final = svc.get_case(uow, Actor(Role.OPERATOR, "bench"), c.id)
+    final = dispatch(q.GetCase(actor=Actor(Role.OPERATOR, "bench"), case_id=case_id))
     assert final.status.value == "completed" and final.refunded == 19900
     db.dispose()
     return rate, done

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from aftersales.adapters import packs
 from aftersales.adapters.db import migrate
 from aftersales.adapters.db import tables as t
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db.engine import Database
 from aftersales.domain.policy import Pack
 from tests import pg
 

@@ -3,24 +3,28 @@
 The fake unit of work keeps its data in dicts and makes a transaction all or
 nothing by snapshotting on begin and restoring on error, which is what the
 services rely on. The same tests of the state machine also run against SQLite
-and PostgreSQL (tests/integration), so the fake cannot drift unnoticed.
+and PostgreSQL (tests/integration), and the API runs on it too, so the fake
+cannot drift unnoticed.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from aftersales.domain import errors
-from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
-from aftersales.domain.model import Actor, Case, Event, Order, Phase, Reopening, Store
-from aftersales.domain.store_policy import StorePolicy
-from aftersales.services.ports import DueTimer, EvidenceItem, Message, Payout
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order, Phase, Reopening
+from aftersales.domain.payouts import Payout, PayoutRequest
+from aftersales.domain.stores import Store, StorePolicy
+from aftersales.domain.timecalc import YearData
+from aftersales.services.values import StoredReply, TokenRecord
 
 
 @dataclass
@@ -28,18 +32,24 @@ class _Data:
     stores: dict[str, Store] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     cases: dict[str, Case] = field(default_factory=dict)
+    seqs: dict[str, int] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     timers: dict[str, dict[str, Any]] = field(default_factory=dict)
     payouts: dict[str, dict[str, Any]] = field(default_factory=dict)
     evidence: dict[str, tuple[EvidenceItem, bytes]] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
     reopenings: list[Reopening] = field(default_factory=list)
+    replies: dict[tuple[str, str], tuple[StoredReply, datetime]] = field(default_factory=dict)
+    tokens: dict[int, tuple[str, TokenRecord]] = field(default_factory=dict)
+    clock: datetime | None = None
+    years: dict[int, YearData] = field(default_factory=dict)
 
 
 class FakeUnitOfWork:
     def __init__(self) -> None:
         self.data = _Data()
         self._depth = 0
+        self._lock = threading.RLock()  # one transaction at a time, as SQLite's writer lock
         self.commits = 0
         self.stores = _Stores(self)
         self.orders = _Orders(self)
@@ -49,26 +59,43 @@ class FakeUnitOfWork:
         self.evidence = _Evidence(self)
         self.messages = _Messages(self)
         self.reopenings = _Reopenings(self)
+        self.idempotency = _Idempotency(self)
+        self.tokens = _Tokens(self)
+        self.system = _System(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        if self._depth:
+        with self._lock:
+            if self._depth:
+                yield
+                return
+            snapshot = copy.deepcopy(self.data)
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self.data = snapshot
+                raise
+            finally:
+                self._depth -= 1
+            self.commits += 1
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        with self._lock:
             yield
-            return
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
         snapshot = copy.deepcopy(self.data)
-        self._depth += 1
         try:
             yield
         except BaseException:
             self.data = snapshot
             raise
-        finally:
-            self._depth -= 1
-        self.commits += 1
 
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        yield
+    def writable(self, timeout: float) -> bool:
+        return True
 
 
 class _Repo:
@@ -110,6 +137,24 @@ class _Cases(_Repo):
         c = self.d.cases.get(case_id)
         return None if c is None else copy.deepcopy(c)
 
+    def add(self, case: Case) -> None:
+        if any(o.open and (o.order_id, o.line_id) == (case.order_id, case.line_id) for o in self.d.cases.values()):
+            raise errors.CaseAlreadyOpen("another open case", "已有售后")
+        self.d.cases[case.id] = copy.deepcopy(case)
+        self.d.seqs[case.id] = len(self.d.seqs) + 1
+
+    def update(self, case: Case, expected_version: int) -> None:
+        cur = self.d.cases.get(case.id)
+        if cur is None or cur.version != expected_version:
+            raise errors.VersionConflict("changed", "已更新")
+        self.d.cases[case.id] = copy.deepcopy(case)
+
+    def append(self, event: Event) -> None:
+        self.d.events.append(event)
+
+    def events(self, case_id: str, after_seq: int = 0, limit: int = 1000) -> list[Event]:
+        return [e for e in self.d.events if e.case_id == case_id and e.seq > after_seq][:limit]
+
     def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
         mine = [c for c in self.d.cases.values()
                 if c.order_id == order_id and c.line_id == line_id and c.id != exclude_case]
@@ -123,41 +168,31 @@ class _Cases(_Repo):
             max((g.until for g in grants), default=None),
         )
 
-    def add(self, outcome: Outcome) -> None:
-        c = outcome.case
-        if any(o.open and (o.order_id, o.line_id) == (c.order_id, c.line_id) for o in self.d.cases.values()):
-            raise errors.CaseAlreadyOpen("another open case", "已有售后")
-        self.d.cases[c.id] = copy.deepcopy(c)
-        self._rest(outcome)
+    def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:
+        return sum(c.refunded for c in self.d.cases.values() if c.order_id == order_id and c.id != exclude_case)
 
-    def update(self, outcome: Outcome, expected_version: int) -> None:
-        cur = self.d.cases.get(outcome.case.id)
-        if cur is None or cur.version != expected_version:
-            raise errors.VersionConflict("changed", "已更新")
-        self.d.cases[outcome.case.id] = copy.deepcopy(outcome.case)
-        self._rest(outcome)
+    def page(self, *, buyer_id: str | None, store_id: str | None, status: str | None, before_seq: int | None,
+             limit: int) -> list[tuple[int, Case]]:
+        rows = sorted(((self.d.seqs[c.id], c) for c in self.d.cases.values()), key=lambda x: -x[0])
+        rows = [(s, copy.deepcopy(c)) for s, c in rows
+                if (before_seq is None or s < before_seq) and (status is None or c.status.value == status)
+                and (store_id is None or c.store_id == store_id) and (buyer_id is None or c.buyer_id == buyer_id)]
+        return rows[:limit]
 
-    def _rest(self, outcome: Outcome) -> None:
-        c = outcome.case
-        self.d.events.append(outcome.event)
-        if outcome.rearmed:
-            if c.deadline is None or c.deadline_action is None:
-                self.d.timers.pop(c.id, None)
-            else:
-                self.d.timers[c.id] = {"entry": c.entry, "due_at": c.deadline, "action": c.deadline_action,
-                                       "lease_until": None}
-        for p in outcome.payouts:
-            if p.key in self.d.payouts:
-                raise AssertionError(f"payout key {p.key} written twice")
-            self.d.payouts[p.key] = {"id": len(self.d.payouts) + 1, "case_id": p.case_id, "kind": p.kind,
-                                     "amount": p.amount, "key": p.key, "state": "pending",
-                                     "requested_at": outcome.event.at, "lease_until": None}
-
-    def events(self, case_id: str, after_seq: int = 0, limit: int = 1000) -> list[Event]:
-        return [e for e in self.d.events if e.case_id == case_id and e.seq > after_seq][:limit]
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        rows = sorted(((c.sla_due, self.d.seqs[c.id], c) for c in self.d.cases.values() if c.sla_due is not None),
+                      key=lambda x: (x[0], x[1]))
+        return [(s, copy.deepcopy(c)) for due, s, c in rows if after is None or (due, s) > after][:limit]
 
 
 class _Timers(_Repo):
+    def arm(self, timer: DueTimer) -> None:
+        self.d.timers[timer.case_id] = {"entry": timer.entry, "due_at": timer.due_at, "action": timer.action,
+                                        "lease_until": None}
+
+    def clear(self, case_id: str) -> None:
+        self.d.timers.pop(case_id, None)
+
     def claim_due(self, now: datetime, owner: str, lease_until: datetime, lease_now: datetime,
                   limit: int) -> list[DueTimer]:
         due = sorted(
@@ -178,6 +213,14 @@ class _Timers(_Repo):
 class _Payouts(_Repo):
     def _payout(self, p: dict[str, Any]) -> Payout:
         return Payout(p["id"], p["case_id"], p["kind"], p["amount"], p["key"], p["state"], p["requested_at"])
+
+    def add(self, payouts: Sequence[PayoutRequest], at: datetime) -> None:
+        for p in payouts:
+            if p.key in self.d.payouts:
+                raise AssertionError(f"payout key {p.key} written twice")
+            self.d.payouts[p.key] = {"id": len(self.d.payouts) + 1, "case_id": p.case_id, "kind": p.kind,
+                                     "amount": p.amount, "key": p.key, "state": "pending", "requested_at": at,
+                                     "lease_until": None}
 
     def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
         return [self._payout(p) for p in sorted(self.d.payouts.values(), key=lambda p: p["id"])
@@ -237,3 +280,55 @@ class _Reopenings(_Repo):
 
     def for_line(self, order_id: str, line_id: str) -> list[Reopening]:
         return [g for g in self.d.reopenings if (g.order_id, g.line_id) == (order_id, line_id)]
+
+
+class _Idempotency(_Repo):
+    def get(self, principal: str, key: str) -> StoredReply | None:
+        found = self.d.replies.get((principal, key))
+        return None if found is None else found[0]
+
+    def put(self, principal: str, key: str, reply: StoredReply, at: datetime) -> None:
+        if (principal, key) in self.d.replies:
+            raise errors.KeyTaken(key)
+        self.d.replies[(principal, key)] = (reply, at)
+
+    def purge(self, before: datetime) -> int:
+        old = [k for k, (_, at) in self.d.replies.items() if at < before]
+        for k in old:
+            del self.d.replies[k]
+        return len(old)
+
+
+class _Tokens(_Repo):
+    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None) -> int:
+        token_id = len(self.d.tokens) + 1
+        self.d.tokens[token_id] = (token_hash, TokenRecord(token_id, role, subject, at, expires_at, None))
+        return token_id
+
+    def lookup(self, token_hash: str) -> TokenRecord | None:
+        return next((r for h, r in self.d.tokens.values() if h == token_hash), None)
+
+    def revoke(self, token_id: int, at: datetime) -> bool:
+        found = self.d.tokens.get(token_id)
+        if found is None:
+            return False
+        if found[1].revoked_at is None:
+            self.d.tokens[token_id] = (found[0], replace(found[1], revoked_at=at))
+        return True
+
+    def page(self, after_id: int, limit: int) -> list[TokenRecord]:
+        return [r for i, (_, r) in sorted(self.d.tokens.items()) if i > after_id][:limit]
+
+
+class _System(_Repo):
+    def test_clock(self) -> datetime | None:
+        return self.d.clock
+
+    def set_test_clock(self, now: datetime, at: datetime) -> None:
+        self.d.clock = now
+
+    def put_calendar_year(self, year: YearData, at: datetime) -> None:
+        self.d.years[year.year] = year
+
+    def calendar_years(self) -> list[YearData]:
+        return list(self.d.years.values())

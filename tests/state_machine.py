@@ -24,10 +24,10 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from aftersales.domain import errors
-from aftersales.domain.case import PUBLIC_ACTIONS, allowed_actions
-from aftersales.domain.model import Actor, Case, CaseType, Category, Line, Reason, Role, Status
-from aftersales.services import handlers as svc
-from aftersales.services.ports import DueTimer, UnitOfWork
+from aftersales.domain.model import Actor, Case, CaseType, Category, DueTimer, Line, Reason, Role, Status
+from aftersales.domain.transitions import PUBLIC_ACTIONS, allowed_actions
+from aftersales.services import commands as cmds
+from aftersales.services.ports import UnitOfWork
 from tests.builders import World, make_order
 
 LINES = {
@@ -132,7 +132,7 @@ class CaseMachine(RuleBasedStateMachine):
     def message(self, data: Any) -> None:
         case = self.w.get(data.draw(st.sampled_from(self.case_ids)))
         try:
-            svc.post_message(self.w.uow, Actor(Role.BUYER, case.buyer_id), case.id, "还在吗", self.w.now)
+            self.w(cmds.PostMessage(actor=Actor(Role.BUYER, case.buyer_id), case_id=case.id, text="还在吗"))
         except errors.DomainError:
             assert case.status.terminal
 
@@ -147,21 +147,21 @@ class CaseMachine(RuleBasedStateMachine):
         """A crashed worker's timer comes round again: it must change nothing."""
         timer = data.draw(st.sampled_from(self.claimed))
         before = self.w.get(timer.case_id)
-        assert not svc.fire_timer(self.w.uow, self.w.deps, timer)
+        assert not self.w(cmds.FireTimer(timer=timer))
         assert self.w.get(timer.case_id).version == before.version
 
     def _rest(self) -> None:
         from datetime import UTC, datetime
 
         real = datetime.now(UTC)
-        uow, deps = self.w.uow, self.w.deps
+        uow = self.w.uow
         while True:
             with uow.transaction():
                 due = uow.timers.claim_due(self.w.now, "sm", real + timedelta(hours=1), real, 100)
             for timer in sorted(due, key=lambda t: t.due_at):
-                svc.fire_timer(uow, deps, timer)
+                self.w(cmds.FireTimer(timer=timer))
             self.claimed += due
-            n = svc.settle_payouts(uow, deps, self.w.gateway, "sm", real, real + timedelta(hours=1))
+            n = self.w(cmds.SettlePayouts(owner="sm", lease_seconds=3600))
             if not due and not n:
                 return
 
@@ -194,10 +194,10 @@ class CaseMachine(RuleBasedStateMachine):
 
     @invariant()
     def one_event_per_change(self) -> None:
-        for c in self._cases():
+        for case in self._cases():
             with self.w.uow.read():
-                seqs = [e.seq for e in self.w.uow.cases.events(c.id, 0, 10_000)]  # type: ignore[attr-defined]
-            assert seqs == list(range(1, c.version + 1)), (c.id, seqs, c.version)
+                seqs = [e.seq for e in self.w.uow.cases.events(case.id, 0, 10_000)]
+            assert seqs == list(range(1, case.version + 1)), (case.id, seqs, case.version)
 
     @invariant()
     def paid_once(self) -> None:

@@ -1,19 +1,26 @@
-"""Wiring: settings from the environment, and the adapters behind each port."""
+"""Wiring: settings from the environment, the adapters behind each port, and the dispatcher
+every face calls. The one module outside ``adapters`` that may touch the database directly."""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from aftersales.adapters import calendars, ids, packs
 from aftersales.adapters.clocks import DatabaseTestClock, SystemClock
-from aftersales.adapters.db.sql import DEFAULT_URL, Database, SqlUnitOfWork
+from aftersales.adapters.db import migrate
+from aftersales.adapters.db.engine import DEFAULT_URL, Database
+from aftersales.adapters.db.uow import SqlUnitOfWork
 from aftersales.adapters.payments import LedgerGateway
-from aftersales.services.handlers import Deps
-from aftersales.services.ports import Clock, PaymentGateway
+from aftersales.domain.policy import Pack
+from aftersales.domain.timecalc import YearData
+from aftersales.services.deps import Deps
+from aftersales.services.dispatch import Dispatcher
+from aftersales.services.ports import Clock, PaymentGateway, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -40,36 +47,75 @@ class Settings:
 
 @dataclass
 class System:
+    """A running system: its settings and the dispatcher its faces call."""
+
     settings: Settings
-    db: Database
-    clock: Clock
-    gateway: PaymentGateway
-    deps: Deps
+    dispatch: Dispatcher
     # Set when something may have fallen due (an action, a moved test clock), so an
     # in-process worker wakes at once instead of at its next poll.
     wake: threading.Event = field(default_factory=threading.Event)
-
-    def uow(self) -> SqlUnitOfWork:
-        return self.db.uow()
+    db: Database | None = None
 
     @property
-    def test_clock(self) -> DatabaseTestClock | None:
-        return self.clock if isinstance(self.clock, DatabaseTestClock) else None
+    def pack(self) -> Pack:
+        return self.dispatch.deps.pack
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+
+
+def deps_for(pack: Pack, *, clock: Clock, gateway: PaymentGateway, years: Iterable[YearData] = (),
+             new_id: Callable[[str], str] = ids.new_id, admin_token: str | None = None,
+             test_clock: bool = False) -> Deps:
+    return Deps(pack=pack, calendar=calendars.for_pack(pack.calendar, years), clock=clock, wall_clock=SystemClock(),
+                gateway=gateway, new_id=new_id, new_secret=ids.new_token, admin_token=admin_token,
+                test_clock=test_clock)
 
 
 def bootstrap(settings: Settings | None = None, *, db: Database | None = None,
               gateway: PaymentGateway | None = None, clock: Clock | None = None) -> System:
+    """The system over the database the settings name (SQLite or PostgreSQL)."""
     settings = settings or Settings.from_env()
     db = db or Database(settings.database_url)
     if clock is None:
         clock = DatabaseTestClock(db) if settings.clock == "test" else SystemClock()
     gateway = gateway or LedgerGateway(db, int(os.environ.get("AFTERSALES_SIM_GATEWAY_DELAY_MS", "0")))
     pack = packs.load(settings.pack)
-    # Years an operator loaded override the package's data; read once at start-up, so a
-    # newly loaded year takes effect when the server and workers restart.
+    deps = deps_for(pack, clock=clock, gateway=gateway, years=_loaded_years(db), admin_token=settings.admin_token,
+                    test_clock=settings.clock == "test")
+    return System(settings, Dispatcher(lambda: SqlUnitOfWork(db), deps), db=db)
+
+
+def _loaded_years(db: Database) -> list[YearData]:
+    """Years an operator loaded override the package's data; read once at start-up, so a
+    newly loaded year takes effect when the server and workers restart."""
+    uow = SqlUnitOfWork(db)
     try:
-        loaded = calendars.load_years(db)
+        with uow.read():
+            return uow.system.calendar_years()
     except (OperationalError, ProgrammingError):  # a database not yet migrated: the command will say so itself
-        loaded = []
-    deps = Deps(pack, ids.new_case_id, calendars.for_pack(pack.calendar, loaded))
-    return System(settings, db, clock, gateway, deps)
+        return []
+
+
+def in_memory(pack: Pack, *, clock: Clock, gateway: PaymentGateway, years: Iterable[YearData] = (),
+              new_id: Callable[[str], str] = ids.new_id) -> System:
+    """A fresh system in an in-memory SQLite database (scenario files, the API's contract)."""
+    db = Database("sqlite://")
+    db.create_all()
+    deps = deps_for(pack, clock=clock, gateway=gateway, years=years, new_id=new_id)
+    return System(Settings(database_url="sqlite://"), Dispatcher(lambda: SqlUnitOfWork(db), deps), db=db)
+
+
+def with_uow(uow: Callable[[], UnitOfWork], deps: Deps, settings: Settings | None = None) -> System:
+    """A system over any unit of work (the in-memory fakes of the tests)."""
+    return System(settings or Settings(), Dispatcher(uow, deps))
+
+
+def upgrade_database(url: str) -> None:
+    """Create or migrate the database at ``url`` to the newest schema."""
+    db = Database(url)
+    try:
+        migrate.upgrade(db.engine)
+    finally:
+        db.dispose()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db.engine import Database
 from aftersales.bootstrap import Settings, System, bootstrap
 from aftersales.entrypoints.api.app import create_app
 

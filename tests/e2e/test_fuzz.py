@@ -15,9 +15,11 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from aftersales.adapters.db import migrate
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db.engine import Database
 from aftersales.bootstrap import Settings, bootstrap
-from aftersales.entrypoints.api.app import create_app, issue_token
+from aftersales.domain.model import Actor, Role
+from aftersales.entrypoints.api.app import create_app
+from aftersales.services import commands as cmd
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 
@@ -29,7 +31,8 @@ def _app() -> Any:
     db = Database(f"sqlite:///{base}/fuzz.db")
     migrate.upgrade(db.engine)
     system = bootstrap(Settings(database_url=db.url, admin_token="fuzz-admin", clock="test"), db=db)
-    return create_app(system), issue_token(system.uow(), "buyer", "b1")
+    buyer = system.dispatch(cmd.IssueToken(actor=Actor(Role.OPERATOR, "fuzz"), role="buyer", subject="b1"))
+    return create_app(system), buyer.token
 
 
 APP, BUYER = _app()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aftersales.domain.case import PUBLIC_ACTIONS
+from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.entrypoints.api.openapi import build_app, document
 
 COMMITTED = Path(__file__).parents[2] / "openapi.json"

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select
 
 from aftersales.adapters.db import tables as t
-from aftersales.adapters.db.sql import Database
+from aftersales.adapters.db.engine import Database
 
 
 class SystemClock:
@@ -33,37 +33,13 @@ class ManualClock:
         self.current = now
 
 
-class ClockMovedBackwards(ValueError):
-    """The test clock only moves forward once set."""
-
-
 class DatabaseTestClock:
+    """Reads the test clock the database keeps (set through ``SetTestClock``, in a transaction)."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def stored(self) -> datetime | None:
-        with self.db.engine.connect() as conn:
-            conn.info["as_write"] = False
-            with conn.begin():
-                value: datetime | None = conn.execute(
-                    select(t.test_clock.c.now).where(t.test_clock.c.id == 1)
-                ).scalar()
-        return value
-
     def now(self) -> datetime:
-        return self.stored() or datetime.now(UTC)
-
-    def set(self, now: datetime) -> datetime:
-        """Set the clock; the first call may set any time, later ones only move it forward."""
-        with self.db.write_lock, self.db.engine.connect() as conn:
-            conn.info["as_write"] = True
-            with conn.begin():
-                cur = conn.execute(select(t.test_clock.c.now).where(t.test_clock.c.id == 1)).scalar()
-                if cur is None:
-                    conn.execute(insert(t.test_clock).values(id=1, now=now, set_at=datetime.now(UTC)))
-                elif now < cur:
-                    raise ClockMovedBackwards(f"the test clock is at {cur.isoformat()}; it only moves forward")
-                else:
-                    conn.execute(update(t.test_clock).where(t.test_clock.c.id == 1).values(
-                        now=now, set_at=datetime.now(UTC)))
-        return now
+        with self.db.reading() as conn:
+            stored: datetime | None = conn.execute(select(t.test_clock.c.now).where(t.test_clock.c.id == 1)).scalar()
+        return stored or datetime.now(UTC)

@@ -21,5 +21,7 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{_b32(ms, 10)}{_b32(secrets.randbits(80), 16)}"
 
 
-def new_case_id() -> str:
-    return new_id("cs")
+
+def new_token(role: str) -> str:
+    """A new API token: its role's mark for a human reader, then 256 random bits."""
+    return f"as_{role[:3]}_{secrets.token_urlsafe(32)}"

@@ -17,8 +17,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from aftersales.adapters.db import tables as t
-from aftersales.adapters.db.sql import Database
-from aftersales.services.ports import PaymentResult
+from aftersales.adapters.db.engine import Database
+from aftersales.domain.payouts import PaymentResult
 
 
 class PaymentKeyReused(Exception):
@@ -50,21 +50,19 @@ class LedgerGateway:
 
     def refund(self, key: str, case_id: str, amount: int, requested_at: datetime) -> PaymentResult:
         led = t.sim_gateway_ledger
-        with self.db.write_lock, self.db.engine.connect() as conn:
-            conn.info["as_write"] = True
-            with conn.begin():
-                row = conn.execute(select(led).where(led.c.key == key)).first()
-                if row is None:
-                    # A concurrent call with the same key may win the insert; then it paid, not us.
-                    with contextlib.suppress(IntegrityError):
-                        conn.execute(insert(led).values(
-                            key=key, case_id=case_id, amount=amount, reference=f"sim-{key}", calls=1,
-                            created_at=datetime.now(UTC),
-                        ))
-                    first = (case_id, amount)
-                else:
-                    conn.execute(update(led).where(led.c.key == key).values(calls=led.c.calls + 1))
-                    first = (row.case_id, row.amount)
+        with self.db.writing() as conn:
+            row = conn.execute(select(led).where(led.c.key == key)).first()
+            if row is None:
+                # A concurrent call with the same key may win the insert; then it paid, not us.
+                with contextlib.suppress(IntegrityError):
+                    conn.execute(insert(led).values(
+                        key=key, case_id=case_id, amount=amount, reference=f"sim-{key}", calls=1,
+                        created_at=datetime.now(UTC),
+                    ))
+                first = (case_id, amount)
+            else:
+                conn.execute(update(led).where(led.c.key == key).values(calls=led.c.calls + 1))
+                first = (row.case_id, row.amount)
         if first != (case_id, amount):
             raise PaymentKeyReused(f"key {key} was used for {first}, now for {(case_id, amount)}")
         if self.delay_ms:

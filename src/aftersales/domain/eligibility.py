@@ -8,7 +8,7 @@ Every answer names the rule behind it and explains itself in zh-CN and en
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -126,69 +126,66 @@ def _exclusion(rule: EligibilityRule, line: Line) -> Text | None:
     return None
 
 
-def options(
-    order: Order,
-    line: Line,
-    at: datetime,
-    pack: Pack,
-    history: LineHistory,
-    calendar: BusinessCalendar | None = None,
-    store_rules: tuple[EligibilityRule, ...] = (),
-) -> list[Option]:
-    """One answer for every type and reason pair, in the contract's order. ``store_rules``
-    are the store's generous additions (store_policy.store_rules)."""
-    line_ = _LineAssessor(order, line, at, pack, history, calendar or WeekdayCalendar(), store_rules)
+@dataclass(frozen=True)
+class LineFacts:
+    """Everything eligibility reads about one order line, besides the instant asked about.
+    ``store_rules`` are the store's generous additions (store_policy.store_rules)."""
+
+    order: Order
+    line: Line
+    pack: Pack
+    history: LineHistory = LineHistory()
+    calendar: BusinessCalendar = field(default_factory=WeekdayCalendar)
+    store_rules: tuple[EligibilityRule, ...] = ()
+
+
+def options(facts: LineFacts, at: datetime) -> list[Option]:
+    """One answer for every type and reason pair, in the contract's order."""
+    line_ = _LineAssessor(facts, at)
     return [line_.answer(t, r) for t in CaseType for r in Reason]
 
 
-def assess(
-    order: Order,
-    line: Line,
-    case_type: CaseType,
-    reason: Reason,
-    at: datetime,
-    pack: Pack,
-    history: LineHistory,
-    calendar: BusinessCalendar | None = None,
-    store_rules: tuple[EligibilityRule, ...] = (),
-) -> Option:
+def assess(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime) -> Option:
     """The answer for one pair."""
-    return _LineAssessor(order, line, at, pack, history, calendar or WeekdayCalendar(), store_rules).answer(
-        case_type, reason)
+    return _LineAssessor(facts, at).answer(case_type, reason)
 
 
-def require(
-    order: Order,
-    line: Line,
-    case_type: CaseType,
-    reason: Reason,
-    at: datetime,
-    pack: Pack,
-    history: LineHistory,
-    calendar: BusinessCalendar | None = None,
-    store_rules: tuple[EligibilityRule, ...] = (),
-) -> Option:
+_REFUSALS: dict[Verdict, type[errors.DomainError]] = {
+    Verdict.CASE_OPEN: errors.CaseAlreadyOpen,
+    Verdict.ATTEMPTS: errors.AttemptsExhausted,
+    Verdict.NOT_ELIGIBLE: errors.NotEligible,
+    Verdict.WINDOW_EXPIRED: errors.WindowExpired,
+}
+
+
+def require(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime) -> Option:
     """The allowing answer for one pair, or the domain error that refuses it."""
-    opt = assess(order, line, case_type, reason, at, pack, history, calendar, store_rules)
+    opt = assess(facts, case_type, reason, at)
     if opt.allowed:
         return opt
-    err: type[errors.DomainError] = {
-        Verdict.CASE_OPEN: errors.CaseAlreadyOpen,
-        Verdict.ATTEMPTS: errors.AttemptsExhausted,
-        Verdict.NOT_ELIGIBLE: errors.NotEligible,
-        Verdict.WINDOW_EXPIRED: errors.WindowExpired,
-    }[opt.verdict]
-    raise err(opt.explanation.en, opt.explanation.zh, rule=opt.rule)
+    raise _REFUSALS[opt.verdict](opt.explanation.en, opt.explanation.zh, rule=opt.rule)
+
+
+# When several rules speak to a pair, which kind of answer wins, best first (DESIGN 3.4):
+# a rule that allows it now, then a platform's reopening of a closed window, then a window
+# that has closed (the buyer is told when), then one that has not opened yet, then a rule
+# the line's category is excluded from. With none of these, no rule speaks to the pair.
+PRECEDENCE = ("allowed", "reopened", "expired", "not_started", "excluded")
+
+
+def _later(a: datetime | None, b: datetime | None) -> bool:
+    """Is deadline ``a`` later than ``b``? No deadline yet is later than any."""
+    return b is not None and (a is None or a > b)
 
 
 class _LineAssessor:
     """Answers the pairs of one line. What is the same for many pairs (the line's blocks, each
     rule's window, each explanation) is worked out once: a line is asked all 50 pairs."""
 
-    def __init__(self, order: Order, line: Line, at: datetime, pack: Pack, history: LineHistory,
-                 cal: BusinessCalendar, store_rules: tuple[EligibilityRule, ...]) -> None:
-        self.order, self.line, self.at, self.pack, self.history, self.cal = order, line, at, pack, history, cal
-        self.store_rules = store_rules
+    def __init__(self, facts: LineFacts, at: datetime) -> None:
+        self.facts, self.at = facts, at
+        self.order, self.line, self.pack, self.history = facts.order, facts.line, facts.pack, facts.history
+        self.cal = facts.calendar
         self.windows: dict[str, _WindowState] = {}
         self.texts: dict[tuple[object, ...], Text] = {}
         self.blocked = self._blocked()
@@ -219,72 +216,91 @@ class _LineAssessor:
             text = self.texts[key] = build(*args)
         return text
 
+    def _candidates(self, t: CaseType, r: Reason) -> list[EligibilityRule]:
+        rules = self.pack.pair_rules[(t, r)]
+        if self.facts.store_rules:
+            klass = REASON_CLASS[r]
+            rules = rules + tuple(rule for rule in self.facts.store_rules if rule.covers(t, r, klass))
+        overridden: set[str] = set()
+        for rule in rules:
+            if rule.overrides and _exclusion(rule, self.line) is None:
+                overridden |= rule.overrides
+        return [rule for rule in rules if rule.id not in overridden]
+
+    def _state(self, rule: EligibilityRule, t: CaseType) -> _WindowState:
+        state = self.windows.get(rule.id)
+        if state is None:
+            state = self.windows[rule.id] = _window(rule, self.order, self.line, self.at, self.pack, self.cal)
+        if rule.type_limits:
+            state = _limited(rule, t, state, self.order, self.at, self.pack, self.cal)
+        return state
+
+    def _classify(self, t: CaseType, r: Reason) -> dict[str, tuple[EligibilityRule, Any]]:
+        """The best rule of each kind of answer for the pair (the kinds of PRECEDENCE)."""
+        found: dict[str, tuple[EligibilityRule, Any]] = {}
+        for rule in self._candidates(t, r):
+            why = _exclusion(rule, self.line)
+            if why is not None:
+                found.setdefault("excluded", (rule, why))
+                continue
+            state = self._state(rule, t)
+            if state.open_at(self.at):
+                # The latest-ending allowing rule answers.
+                if "allowed" not in found or _later(state.deadline, found["allowed"][1].deadline):
+                    found["allowed"] = (rule, state)
+            elif state.started:
+                if "expired" not in found or _later(state.deadline, found["expired"][1].deadline):
+                    found["expired"] = (rule, state)
+            else:
+                found.setdefault("not_started", (rule, None))
+        # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
+        # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
+        until = self.history.reopened_until
+        if ("expired" in found and until is not None and self.at < until
+                and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
+            found["reopened"] = (found["expired"][0], until)
+        return found
+
     def answer(self, t: CaseType, r: Reason) -> Option:
         if self.blocked is not None:
             rule_id, text, verdict = self.blocked
             return Option(t, r, False, None, rule_id, text, verdict)
-        order, line, at, pack, cal = self.order, self.line, self.at, self.pack, self.cal
-        best: tuple[EligibilityRule, _WindowState] | None = None
-        expired: tuple[EligibilityRule, _WindowState] | None = None
-        not_started: EligibilityRule | None = None
-        excluded: tuple[EligibilityRule, Text] | None = None
-        candidates = pack.pair_rules[(t, r)]
-        if self.store_rules:
-            klass = REASON_CLASS[r]
-            candidates = candidates + tuple(rule for rule in self.store_rules if rule.covers(t, r, klass))
-        overridden: set[str] = set()
-        for rule in candidates:
-            if rule.overrides and _exclusion(rule, line) is None:
-                overridden |= rule.overrides
-        for rule in candidates:
-            if rule.id in overridden:
-                continue
-            why = _exclusion(rule, line)
-            if why is not None:
-                excluded = excluded or (rule, why)
-                continue
-            state = self.windows.get(rule.id)
-            if state is None:
-                state = self.windows[rule.id] = _window(rule, order, line, at, pack, cal)
-            if rule.type_limits:
-                state = _limited(rule, t, state, order, at, pack, cal)
-            if state.open_at(at):
-                # The latest-ending allowing rule answers; no deadline yet beats any deadline.
-                if best is None or (
-                    best[1].deadline is not None and (state.deadline is None or state.deadline > best[1].deadline)
-                ):
-                    best = (rule, state)
-            elif state.started:
-                assert state.deadline is not None
-                if expired is None or (expired[1].deadline is not None and state.deadline > expired[1].deadline):
-                    expired = (rule, state)
-            else:
-                not_started = not_started or rule
-        if best is not None:
-            rule, state = best
-            text = self._text(("allowed", rule.id, t, state.deadline), _allowed_text, rule, state, t, pack)
-            return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
-        # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
-        # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
-        reopened = self.history.reopened_until
-        if (expired is not None and reopened is not None and at < reopened
-                and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
-            rule = expired[0]
-            text = self._text(("reopened", rule.id), _reopened_text, rule, reopened, pack)
-            return Option(t, r, True, reopened, "reopened", text, Verdict.ALLOWED)
-        if expired is not None:
-            rule, state = expired
-            text = self._text(("expired", rule.id, state.deadline), _expired_text, rule, state, pack)
-            return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
-        if not_started is not None:
-            rule = not_started
-            text = self._text(("not_started", rule.id), _not_started_text, rule)
-            return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
-        if excluded is not None:
-            rule, why = excluded
-            text = self._text(("excluded", rule.id, why), _excluded_text, rule, why, line, pack)
-            return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
-        return Option(t, r, False, None, "no_rule", _no_rule_text(pack, t, r), Verdict.NOT_ELIGIBLE)
+        found = self._classify(t, r)
+        for kind in PRECEDENCE:
+            if kind in found:
+                rule, detail = found[kind]
+                return _ANSWERS[kind](self, t, r, rule, detail)
+        return Option(t, r, False, None, "no_rule", _no_rule_text(self.pack, t, r), Verdict.NOT_ELIGIBLE)
+
+    def _allowed(self, t: CaseType, r: Reason, rule: EligibilityRule, state: _WindowState) -> Option:
+        text = self._text(("allowed", rule.id, t, state.deadline), _allowed_text, rule, state, t, self.pack)
+        return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
+
+    def _reopened(self, t: CaseType, r: Reason, rule: EligibilityRule, until: datetime) -> Option:
+        text = self._text(("reopened", rule.id), _reopened_text, rule, until, self.pack)
+        return Option(t, r, True, until, "reopened", text, Verdict.ALLOWED)
+
+    def _expired(self, t: CaseType, r: Reason, rule: EligibilityRule, state: _WindowState) -> Option:
+        text = self._text(("expired", rule.id, state.deadline), _expired_text, rule, state, self.pack)
+        return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
+
+    def _not_started(self, t: CaseType, r: Reason, rule: EligibilityRule, _: None) -> Option:
+        text = self._text(("not_started", rule.id), _not_started_text, rule)
+        return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
+
+    def _excluded(self, t: CaseType, r: Reason, rule: EligibilityRule, why: Text) -> Option:
+        text = self._text(("excluded", rule.id, why), _excluded_text, rule, why, self.line, self.pack)
+        return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
+
+
+_ANSWERS: dict[str, Callable[..., Option]] = {
+    "allowed": _LineAssessor._allowed,
+    "reopened": _LineAssessor._reopened,
+    "expired": _LineAssessor._expired,
+    "not_started": _LineAssessor._not_started,
+    "excluded": _LineAssessor._excluded,
+}
+assert set(_ANSWERS) == set(PRECEDENCE)
 
 
 @lru_cache(maxsize=1024)

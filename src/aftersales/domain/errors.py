@@ -108,3 +108,28 @@ class PolicyVoidClause(DomainError):
 
 class InvalidPolicy(ValueError):
     """A policy pack file does not have the expected shape."""
+
+
+class ClockMovedBackwards(DomainError):
+    """The test clock only moves forward once set."""
+
+    code = "clock_moved_backwards"
+    status = 409
+
+
+class KeyTaken(Exception):
+    """A concurrent transaction stored the same unique key first; the caller may retry and find it."""
+
+
+class Unauthorized(DomainError):
+    """No valid credentials: a missing, unknown, revoked or expired token."""
+
+    code = "unauthorized"
+    status = 401
+
+
+class IdempotencyConflict(DomainError):
+    """The Idempotency-Key was used before with a different request."""
+
+    code = "idempotency_conflict"
+    status = 422

@@ -1,18 +1,20 @@
-"""Evidence files (凭证): what kinds there are and which file types are accepted."""
+"""Evidence files (凭证): what kinds there are, which files are accepted, and their record."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from aftersales.domain import errors
+from aftersales.domain.model import Actor
 
 # The kinds the product knows (DESIGN 2); a marketplace may use its own names too, as long
 # as they are short identifiers.
 KINDS = ("photo", "chat_log", "waybill", "inspection_report", "authentication", "penalty_decision", "other")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-
-
-def valid_kind(kind: str) -> bool:
-    return bool(_KIND.match(kind))
 MAX_BYTES = 10 * 1024 * 1024
+MAX_FILENAME = 255
 
 # Sniffed from the first bytes, never taken from the client's word alone: a file
 # named .jpg that is an executable is refused.
@@ -23,6 +25,25 @@ _MAGIC = (
     (b"GIF89a", "image/gif"),
     (b"%PDF-", "application/pdf"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """An uploaded file's record (its bytes are stored apart)."""
+
+    id: str
+    case_id: str | None
+    kind: str
+    sha256: str
+    content_type: str
+    size: int
+    filename: str | None
+    uploaded_by: Actor
+    created_at: datetime
+
+
+def valid_kind(kind: str) -> bool:
+    return bool(_KIND.match(kind))
 
 
 def sniff(data: bytes) -> str | None:
@@ -39,3 +60,25 @@ def sniff(data: bytes) -> str | None:
     if "\x00" in text:
         return None
     return "text/plain"
+
+
+def check_file(kind: str, content: bytes, filename: str | None) -> str:
+    """The content type of an acceptable upload; ValidationFailed naming the field otherwise."""
+    if not valid_kind(kind):
+        raise errors.ValidationFailed(
+            f"kind is a short lower-case name such as {', '.join(KINDS)}", "凭证类型无效", field="kind")
+    if filename is not None and (len(filename) > MAX_FILENAME or not filename.isprintable()):
+        raise errors.ValidationFailed(
+            f"the file name must be printable text of at most {MAX_FILENAME} characters",
+            f"文件名须为可打印字符,且不超过 {MAX_FILENAME} 个字符", field="file")
+    if not content:
+        raise errors.ValidationFailed("the file is empty", "文件为空", field="file")
+    if len(content) > MAX_BYTES:
+        raise errors.ValidationFailed(
+            f"the file is larger than {MAX_BYTES // (1024 * 1024)} MB", "文件超过 10 MB", field="file")
+    ctype = sniff(content)
+    if ctype is None:
+        raise errors.ValidationFailed(
+            "only images (PNG, JPEG, GIF, WebP), PDF and UTF-8 text are accepted", "只接受图片、PDF 和文本文件",
+            field="file")
+    return ctype

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aftersales.domain import store_policy
-from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass, Store
+from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass
 from aftersales.domain.policy import Pack
+from aftersales.domain.stores import Store
 
 
 def _legs(case: Case, order: Order) -> tuple[bool, bool, bool]:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from aftersales.domain.store_policy import StorePolicy
+from typing import Any
 
 
 class Status(StrEnum):
@@ -135,14 +132,6 @@ class Actor:
     @classmethod
     def system(cls) -> Actor:
         return cls(Role.SYSTEM, "system")
-
-
-@dataclass(slots=True)
-class Store:
-    id: str
-    name: str
-    return_address: str
-    policy: StorePolicy | None = None
 
 
 @dataclass(slots=True)
@@ -302,6 +291,10 @@ class Case:
     freight: Freight | None = None
     closed_by: str | None = None
     updated_at: datetime | None = None
+    # When the platform owes a look at the case: set on entering review (the SLA), or when
+    # the case is flagged (``attention``); the agents' queue is ordered by it.
+    sla_due: datetime | None = None
+    attention: str | None = None  # why an agent must look: "timer_failed"
 
     @property
     def open(self) -> bool:
@@ -338,10 +331,22 @@ class Reopening:
 
 
 @dataclass(frozen=True, slots=True)
-class PayoutRequest:
-    """Money the platform must send to the buyer for a case, once."""
+class DueTimer:
+    """A case's armed deadline: the default outcome ``action`` at ``due_at``, valid only
+    while the case is still in the status entry ``entry`` that armed it."""
 
     case_id: str
-    kind: str  # "goods" | "freight"
-    amount: int
-    key: str  # the payment gateway's idempotency key
+    entry: int
+    due_at: datetime
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message of a case's negotiation (协商记录)."""
+
+    id: int
+    case_id: str
+    author: Actor
+    text: str
+    created_at: datetime

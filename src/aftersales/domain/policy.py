@@ -15,13 +15,13 @@ from aftersales.domain.errors import InvalidPolicy
 from aftersales.domain.model import REASON_CLASS, CaseType, Category, Reason, ReasonClass, Status
 from aftersales.domain.money import InvalidAmount, parse_yuan
 from aftersales.domain.timecalc import Duration
+from aftersales.domain.transitions import system_actions
 
 LINE_EVENTS = ("paid_at", "shipped_at", "delivered_at", "completed_at")
 GOODS_STATES = ("not_shipped", "shipped", "delivered")
 LINE_CAPS = ("usage_days",)
 PHASES = ("in_sale",)
 OUTBOUND_RULES = ("buyer_unless_free_shipping", "seller")
-DEADLINE_ACTIONS = ("agree", "close", "confirm_receipt", "escalate", "complete", "end_evidence_round", "resume")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +120,9 @@ class Pack:
     reason_labels: Mapping[str, Text]
     category_labels: Mapping[str, Text]
     sources: Mapping[str, str]
+    # The law (or platform rule) a store-policy lint cites for each of its reasons, by key
+    # (``seller_fault_freight`` …): each pack names its own jurisdiction's.
+    law: Mapping[str, Text]
     # Which rules speak to each (type, reason) pair, in file order: computed once per pack
     # because eligibility asks it for every pair of every line.
     pair_rules: Mapping[tuple[CaseType, Reason], tuple[EligibilityRule, ...]]
@@ -138,6 +141,10 @@ class Pack:
 
     def category_label(self, c: Category) -> Text:
         return self.category_labels.get(c.value, Text(c.value, c.value))
+
+    def cite(self, key: str) -> Text:
+        """The law this pack cites for ``key``; where it names none, the lint says so."""
+        return self.law.get(key) or Text("本规则包未列出依据", "this pack names no source for this")
 
     def is_not_intact_reason(self, reason: str) -> bool:
         return any(r.id == reason for r in self.not_intact)
@@ -190,20 +197,26 @@ def _window(d: Mapping[str, Any], where: str) -> Window:
     return Window(str(opens), str(closes), start, length, cap)
 
 
-def _parse_pack(data: Mapping[str, Any]) -> Pack:
+def _head(data: Mapping[str, Any], sources: dict[str, str]) -> dict[str, Any]:
     head = data["pack"]
-    pack_id = head["id"]
     try:
         zone = ZoneInfo(head["zone"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise InvalidPolicy(f"pack.zone: unknown time zone {head.get('zone')!r}") from exc
     attempts = head.get("after_sale_attempts")
-    sources: dict[str, str] = {}
     if attempts is not None:
         sources["after_sale_attempts"] = _source(head, "pack", "after_sale_attempts_source")
-
+    calendar = head.get("calendar", "weekdays")
+    if not isinstance(calendar, str) or not calendar:
+        raise InvalidPolicy("pack.calendar: the name of a business calendar, such as \"cn\"")
     inter = data["intervention"]
     sources["intervention.sla"] = _source(inter, "intervention")
+    return {"id": head["id"], "zone": zone, "text": _text(head, "pack"), "calendar": calendar,
+            "after_sale_attempts": None if attempts is None else int(attempts),
+            "intervention_sla": Duration.parse(inter["sla"])}
+
+
+def _freight(data: Mapping[str, Any], sources: dict[str, str]) -> dict[str, Any]:
     freight = data["freight"]
     sources["freight.compensation_cap"] = _source(freight, "freight", "compensation_cap_source")
     try:
@@ -214,108 +227,102 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
     if outbound not in OUTBOUND_RULES:
         raise InvalidPolicy(f"freight.buyer_preference_outbound must be one of {', '.join(OUTBOUND_RULES)}")
     sources["freight.buyer_preference_outbound"] = _source(freight, "freight", "buyer_preference_outbound_source")
+    return {"compensation_cap": cap, "buyer_preference_outbound": outbound}
 
+
+def _eligibility_rule(r: Mapping[str, Any], where: str) -> EligibilityRule:
+    rbt = {
+        CaseType(t): _enum_set(v, Reason, f"{where}.reasons_by_type.{t}")
+        for t, v in r.get("reasons_by_type", {}).items()
+    }
+    only = r.get("categories")
+    phase = r.get("phase")
+    if phase not in (None, *PHASES):
+        raise InvalidPolicy(f"{where}: phase must be one of {', '.join(PHASES)}")
+    if "reason_classes" not in r and "reasons" not in r:
+        raise InvalidPolicy(f"{where}: needs reason_classes or reasons")
+    return EligibilityRule(
+        id=r["id"],
+        types=_enum_set(r["types"], CaseType, f"{where}.types"),
+        reason_classes=_enum_set(r.get("reason_classes", []), ReasonClass, f"{where}.reason_classes"),
+        reasons=_enum_set(r.get("reasons", []), Reason, f"{where}.reasons"),
+        type_limits={CaseType(k): Duration.parse(v) for k, v in r.get("type_limits", {}).items()},
+        overrides=frozenset(str(x) for x in r.get("overrides", [])),
+        phase=phase,
+        reasons_by_type=rbt,
+        window=_window(r["window"], f"{where}.window"),
+        exclude_categories=_enum_set(r.get("exclude_categories", []), Category, where),
+        optional_categories=_enum_set(r.get("optional_categories", []), Category, where),
+        only_categories=None if only is None else _enum_set(only, Category, where),
+        source=_source(r, where),
+        text=_text(r, where),
+    )
+
+
+def _eligibility(data: Mapping[str, Any]) -> tuple[EligibilityRule, ...]:
     rules: list[EligibilityRule] = []
     seen: set[str] = set()
     for i, r in enumerate(data.get("eligibility", [])):
         where = f"eligibility[{i}] ({r.get('id', '?')})"
-        rid = r["id"]
-        if rid in seen:
+        if r["id"] in seen:
             raise InvalidPolicy(f"{where}: duplicate rule id")
-        seen.add(rid)
-        rbt = {
-            CaseType(t): _enum_set(v, Reason, f"{where}.reasons_by_type.{t}")
-            for t, v in r.get("reasons_by_type", {}).items()
-        }
-        only = r.get("categories")
-        phase = r.get("phase")
-        if phase not in (None, *PHASES):
-            raise InvalidPolicy(f"{where}: phase must be one of {', '.join(PHASES)}")
-        limits = {CaseType(k): Duration.parse(v) for k, v in r.get("type_limits", {}).items()}
-        if "reason_classes" not in r and "reasons" not in r:
-            raise InvalidPolicy(f"{where}: needs reason_classes or reasons")
-        rules.append(
-            EligibilityRule(
-                id=rid,
-                types=_enum_set(r["types"], CaseType, f"{where}.types"),
-                reason_classes=_enum_set(r.get("reason_classes", []), ReasonClass, f"{where}.reason_classes"),
-                reasons=_enum_set(r.get("reasons", []), Reason, f"{where}.reasons"),
-                type_limits=limits,
-                overrides=frozenset(str(x) for x in r.get("overrides", [])),
-                phase=phase,
-                reasons_by_type=rbt,
-                window=_window(r["window"], f"{where}.window"),
-                exclude_categories=_enum_set(r.get("exclude_categories", []), Category, where),
-                optional_categories=_enum_set(r.get("optional_categories", []), Category, where),
-                only_categories=None if only is None else _enum_set(only, Category, where),
-                source=_source(r, where),
-                text=_text(r, where),
-            )
-        )
-
+        seen.add(r["id"])
+        rules.append(_eligibility_rule(r, where))
     unknown = sorted({o for rule in rules for o in rule.overrides} - seen)
     if unknown:
         raise InvalidPolicy(f"eligibility: overrides name no rule of the pack: {', '.join(unknown)}")
+    return tuple(rules)
 
-    timeouts: list[TimeoutRule] = []
-    for i, t in enumerate(data.get("timeouts", [])):
-        where = f"timeouts[{i}] ({t.get('id', '?')})"
-        if t["action"] not in DEADLINE_ACTIONS:
-            raise InvalidPolicy(f"{where}: action must be one of {', '.join(DEADLINE_ACTIONS)}")
-        goods = t.get("goods")
-        if goods is not None and not set(goods) <= set(GOODS_STATES):
-            raise InvalidPolicy(f"{where}: goods must be among {', '.join(GOODS_STATES)}")
-        timeouts.append(
-            TimeoutRule(
-                id=t["id"],
-                status=Status(t["status"]),
-                types=None if "types" not in t else _enum_set(t["types"], CaseType, f"{where}.types"),
-                goods=None if goods is None else frozenset(goods),
-                after=Duration.parse(t["after"]),
-                action=t["action"],
-                source=_source(t, where),
-                text=_text(t, where),
-            )
-        )
 
+def _timeout(t: Mapping[str, Any], where: str) -> TimeoutRule:
+    status = Status(t["status"])
+    # Refused here rather than when the deadline passes: a timeout no transition carries out
+    # would leave every case it arms without its default outcome.
+    implemented = system_actions(status)
+    if t["action"] not in implemented:
+        raise InvalidPolicy(f"{where}: action {t['action']!r}: no transition lets the system take it in "
+                            f"{status.value}; it may: {', '.join(sorted(implemented)) or 'nothing'}")
+    goods = t.get("goods")
+    if goods is not None and not set(goods) <= set(GOODS_STATES):
+        raise InvalidPolicy(f"{where}: goods must be among {', '.join(GOODS_STATES)}")
+    return TimeoutRule(
+        id=t["id"],
+        status=status,
+        types=None if "types" not in t else _enum_set(t["types"], CaseType, f"{where}.types"),
+        goods=None if goods is None else frozenset(goods),
+        after=Duration.parse(t["after"]),
+        action=t["action"],
+        source=_source(t, where),
+        text=_text(t, where),
+    )
+
+
+def _refusals(data: Mapping[str, Any], key: str) -> tuple[RefusalReason, ...]:
     refusal = data.get("refusal", {})
+    return tuple(RefusalReason(x["id"], _text(x, f"refusal.{key}[{j}]")) for j, x in enumerate(refusal.get(key, [])))
 
-    def reasons(key: str) -> tuple[RefusalReason, ...]:
-        return tuple(
-            RefusalReason(x["id"], _text(x, f"refusal.{key}[{j}]")) for j, x in enumerate(refusal.get(key, []))
-        )
 
-    pair_rules = {
-        (t, r): tuple(rule for rule in rules if rule.covers(t, r, REASON_CLASS[r]))
-        for t in CaseType
-        for r in Reason
-    }
+def _labels(data: Mapping[str, Any], key: str) -> dict[str, Text]:
+    return {k: _text(v, f"labels.{key}.{k}") for k, v in data.get("labels", {}).get(key, {}).items()}
 
-    labels = data.get("labels", {})
 
-    def label_map(key: str) -> dict[str, Text]:
-        return {k: _text(v, f"labels.{key}.{k}") for k, v in labels.get(key, {}).items()}
-
-    calendar = head.get("calendar", "weekdays")
-    if not isinstance(calendar, str) or not calendar:
-        raise InvalidPolicy("pack.calendar: the name of a business calendar, such as \"cn\"")
+def _parse_pack(data: Mapping[str, Any]) -> Pack:
+    sources: dict[str, str] = {}
+    rules = _eligibility(data)
+    timeouts = tuple(_timeout(t, f"timeouts[{i}] ({t.get('id', '?')})") for i, t in enumerate(data.get("timeouts", [])))
     return Pack(
-        id=pack_id,
-        zone=zone,
-        text=_text(head, "pack"),
-        calendar=calendar,
-        after_sale_attempts=None if attempts is None else int(attempts),
-        intervention_sla=Duration.parse(inter["sla"]),
-        compensation_cap=cap,
-        buyer_preference_outbound=outbound,
-        eligibility=tuple(rules),
-        timeouts=tuple(timeouts),
-        not_intact=reasons("not_intact"),
-        not_intact_needs_evidence=bool(refusal.get("not_intact_needs_evidence", False)),
-        common_refusals=reasons("common"),
-        type_labels=label_map("types"),
-        reason_labels=label_map("reasons"),
-        category_labels=label_map("categories"),
+        **_head(data, sources),
+        **_freight(data, sources),
+        eligibility=rules,
+        timeouts=timeouts,
+        not_intact=_refusals(data, "not_intact"),
+        not_intact_needs_evidence=bool(data.get("refusal", {}).get("not_intact_needs_evidence", False)),
+        common_refusals=_refusals(data, "common"),
+        type_labels=_labels(data, "types"),
+        reason_labels=_labels(data, "reasons"),
+        category_labels=_labels(data, "categories"),
         sources=sources,
-        pair_rules=pair_rules,
+        law={k: _text(v, f"law.{k}") for k, v in data.get("law", {}).items()},
+        pair_rules={(t, r): tuple(rule for rule in rules if rule.covers(t, r, REASON_CLASS[r]))
+                    for t in CaseType for r in Reason},
     )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import calendar as calendar_module
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aftersales.domain.errors import InvalidPolicy
@@ -140,3 +141,41 @@ def _next_workday(day: date, calendar: BusinessCalendar) -> date:
             return nxt
         nxt += timedelta(days=1)
     raise ValueError(f"no workday in the year after {day}")
+
+
+class InvalidCalendar(ValueError):
+    """A year's calendar file does not have the expected shape."""
+
+
+@dataclass(frozen=True)
+class YearData:
+    """One year's official days off and adjusted workdays (weekend days worked, 调休)."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    source: str
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> YearData:
+        try:
+            year = int(data["year"])
+            holidays = frozenset(date.fromisoformat(str(d)) for d in data.get("holidays", []))
+            workdays = frozenset(date.fromisoformat(str(d)) for d in data.get("workdays", []))
+            source = str(data["source"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidCalendar(f"a calendar year needs year, source, holidays and workdays: {exc}") from exc
+        if not source.strip():
+            raise InvalidCalendar("source must say where the days come from (the State Council notice)")
+        stray = sorted(d.isoformat() for d in holidays | workdays if d.year != year)
+        if stray:
+            raise InvalidCalendar(f"dates outside {year}: {', '.join(stray)}")
+        both = sorted(d.isoformat() for d in holidays & workdays)
+        if both:
+            raise InvalidCalendar(f"a day cannot be both a holiday and a workday: {', '.join(both)}")
+        weekday_workdays = sorted(d.isoformat() for d in workdays if d.weekday() < 5)
+        if weekday_workdays:
+            raise InvalidCalendar(
+                f"adjusted workdays are weekend days; these are weekdays: {', '.join(weekday_workdays)}"
+            )
+        return cls(year, holidays, workdays, source)

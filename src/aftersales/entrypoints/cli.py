@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import signal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from aftersales.domain.model import Actor, Role
+from aftersales.services import commands as c
 
 app = typer.Typer(help="Aftersales: after-sales service and dispute resolution (售后服务与维权平台).",
                   no_args_is_help=True, add_completion=False)
@@ -30,14 +35,14 @@ def _logging() -> None:
 
 
 def _upgrade(url: str) -> None:
-    from aftersales.adapters.db import migrate
-    from aftersales.adapters.db.sql import Database
+    from aftersales.bootstrap import upgrade_database
 
-    db = Database(url)
-    try:
-        migrate.upgrade(db.engine)
-    finally:
-        db.dispose()
+    upgrade_database(url)
+
+
+def _cli_operator() -> Actor:
+    """Who the command line acts as: whoever may run it on the server is its operator."""
+    return Actor(Role.OPERATOR, "cli")
 
 
 @db_app.command("upgrade")
@@ -98,19 +103,23 @@ def worker() -> None:
 
 @app.command()
 def token(
-    role_arg: Annotated[str | None, typer.Argument(metavar="ROLE", help="as --role")] = None,
+    role_arg: Annotated[str | None, typer.Argument(metavar="ROLE", help="as --role; or `list`, or `revoke ID`")] = None,
     subject_arg: Annotated[str | None, typer.Argument(metavar="SUBJECT", help="as --subject")] = None,
     role_opt: Annotated[str | None, typer.Option("--role", help="buyer, seller, agent, operator or integration")
                         ] = None,
     subject_opt: Annotated[str | None, typer.Option("--subject", help="buyer id, store id, or a name")] = None,
+    expires_in: Annotated[str | None, typer.Option(help="the token expires after this long: 12h, 30d")] = None,
 ) -> None:
     """Issue an API token and print it (stored hashed; it cannot be shown again).
 
     `aftersales token buyer b1` and `aftersales token --role buyer --subject b1` are the same;
-    with no subject an operator token for "admin" is issued."""
+    with no subject an operator token for "admin" is issued. `aftersales token list` lists the
+    tokens issued (never the tokens themselves); `aftersales token revoke ID` revokes one."""
     from aftersales.bootstrap import bootstrap
-    from aftersales.entrypoints.api.app import issue_token
 
+    if role_arg in ("list", "revoke") and role_opt is None:
+        _token_admin(role_arg, subject_arg)
+        return
     role = role_opt or role_arg or "operator"
     subject = subject_opt or subject_arg or ("admin" if role == "operator" else None)
     if subject is None:
@@ -119,8 +128,56 @@ def token(
     if role not in ("buyer", "seller", "agent", "operator", "integration"):
         typer.echo(f"unknown role {role!r}", err=True)
         raise typer.Exit(2)
+    expires_at = _expiry(expires_in)
     system = bootstrap()
-    typer.echo(issue_token(system.uow(), role, subject))
+    try:
+        issued = system.dispatch(c.IssueToken(actor=_cli_operator(), role=role, subject=subject,
+                                              expires_at=expires_at))
+    finally:
+        system.close()
+    typer.echo(issued.token)
+
+
+def _expiry(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    m = re.fullmatch(r"(\d+)([hd])", text.strip())
+    if m is None or int(m.group(1)) == 0:
+        typer.echo("--expires-in is a number of hours or days: 12h, 30d", err=True)
+        raise typer.Exit(2)
+    hours = int(m.group(1)) * (24 if m.group(2) == "d" else 1)
+    return datetime.now(UTC) + timedelta(hours=hours)
+
+
+def _token_admin(verb: str, token_id: str | None) -> None:
+    from aftersales.bootstrap import bootstrap
+    from aftersales.domain.errors import DomainError
+    from aftersales.services import queries as q
+
+    system = bootstrap()
+    try:
+        if verb == "list":
+            after = 0
+            while True:
+                page = system.dispatch(q.ListTokens(actor=_cli_operator(), after=after, limit=100))
+                for t in page.items:
+                    state = "revoked" if t.revoked_at else ("expires " + t.expires_at.isoformat() if t.expires_at
+                                                            else "active")
+                    typer.echo(f"{t.id:>6}  {t.role:<12} {t.subject:<24} {t.created_at:%Y-%m-%d %H:%M}  {state}")
+                if page.after is None:
+                    return
+                after = int(page.after[0])  # type: ignore[call-overload]
+        if token_id is None or not token_id.isdigit():
+            typer.echo("revoke needs the token's id (see `aftersales token list`)", err=True)
+            raise typer.Exit(2)
+        try:
+            system.dispatch(c.RevokeToken(actor=_cli_operator(), token_id=int(token_id)))
+        except DomainError as exc:
+            typer.echo(f"{exc.code}: {exc.en}", err=True)
+            raise typer.Exit(1) from exc
+        typer.echo(f"token {token_id} revoked; every process refuses it from its next request")
+    finally:
+        system.close()
 
 
 @app.command()
@@ -154,19 +211,18 @@ def calendar_load(
 ) -> None:
     """Load a year's official holidays and adjusted workdays (调休); restart servers and workers after."""
     from aftersales.adapters import calendars
-    from aftersales.adapters.db.sql import Database
-    from aftersales.bootstrap import Settings
+    from aftersales.bootstrap import bootstrap
 
     try:
-        year = calendars.YearData.from_file(file)
+        year = calendars.read_year(file)
     except (OSError, calendars.InvalidCalendar, ValueError) as exc:
         typer.echo(f"cannot load {file}: {exc}", err=True)
         raise typer.Exit(2) from exc
-    db = Database(Settings.from_env().database_url)
+    system = bootstrap()
     try:
-        calendars.store_year(db, year)
+        system.dispatch(c.LoadCalendarYear(actor=_cli_operator(), year=year))
     finally:
-        db.dispose()
+        system.close()
     replaced = " (replacing the chinesecalendar package's data)" if year.year in calendars.PACKAGE_YEARS else ""
     typer.echo(f"{year.year}: {len(year.holidays)} days off, {len(year.workdays)} adjusted workdays{replaced}; "
                f"source: {year.source}")
@@ -206,17 +262,17 @@ def line_reopen(
     """Reopen a line's closed windows for N days, after review (one more after-sale claim)."""
     from aftersales.bootstrap import bootstrap
     from aftersales.domain.errors import DomainError
-    from aftersales.domain.model import Actor, Role
-    from aftersales.services import handlers as svc
 
     system = bootstrap()
     try:
-        grant = svc.reopen_line(system.uow(), system.deps, Actor(Role.AGENT, by), order, line, days, note,
-                                system.clock.now())
+        grant = system.dispatch(c.ReopenLine(actor=Actor(Role.AGENT, by), order_id=order, line_id=line, days=days,
+                                             note=note))
     except DomainError as exc:
         typer.echo(f"{exc.code}: {exc.en}", err=True)
         raise typer.Exit(1) from exc
-    typer.echo(f"{order}/{line} reopened until {grant.until.astimezone(system.deps.pack.zone).isoformat()} by {by}")
+    finally:
+        system.close()
+    typer.echo(f"{order}/{line} reopened until {grant.until.astimezone(system.pack.zone).isoformat()} by {by}")
 
 
 @scenario_app.command("run")

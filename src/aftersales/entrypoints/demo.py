@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aftersales.bootstrap import Settings, bootstrap
-from aftersales.domain.case import Params
-from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role, Store
-from aftersales.domain.store_policy import StorePolicy
-from aftersales.entrypoints.api.app import issue_token
-from aftersales.services import handlers as svc
+from aftersales.domain import store_policy
+from aftersales.domain.inputs import CaseRequest, Params
+from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role
+from aftersales.domain.stores import Store
+from aftersales.services import commands as c
+from aftersales.services import queries as q
 
 STORE = Store("demo-store", "杭州好衣铺 Hangzhou Good Clothes", "浙江省杭州市余杭区文一西路 969 号 售后部 收")
 STORE2 = Store("demo-digital", "数码小站 Digital Corner", "广东省深圳市南山区科技园 售后仓")
@@ -29,27 +30,28 @@ class DemoInfo:
 
 def seed(url: str) -> DemoInfo:
     system = bootstrap(Settings.from_env(database_url=url))
-    uow, deps = system.uow(), system.deps
+    dispatch = system.dispatch
     now = datetime.now(UTC)
     info = DemoInfo()
     oms = Actor(Role.INTEGRATION, "demo-oms")
     for store in (STORE, STORE2):
-        svc.upsert_store(uow, oms, store)
+        dispatch(c.UpsertStore(actor=oms, store=store))
     # The digital store is generous: 15 days without reason, and free size exchanges.
-    svc.set_store_policy(uow, deps, oms, STORE2.id, StorePolicy.from_dict({"store": STORE2.id, "clauses": [
+    policy = store_policy.parse({"store": STORE2.id, "clauses": [
         {"id": "fifteen-days", "kind": "extend_window", "text": "本店支持 15 天无理由退换 15-day no-reason returns",
          "rule": "no_reason_7d", "length": "15d"},
         {"id": "free-exchanges", "kind": "freight", "text": "换货往返运费由本店承担 we pay both legs of exchanges",
          "types": ["exchange"], "reason_classes": ["buyer_preference"], "return_leg": "seller",
          "replacement_leg": "seller"},
-    ]}))
+    ]})
+    dispatch(c.SetStorePolicy(actor=oms, store_id=STORE2.id, policy=policy))
 
     def order(oid: str, buyer: str, note: str, *, paid: timedelta, shipped: timedelta | None = None,
               delivered: timedelta | None = None, completed: timedelta | None = None, store: str = STORE.id,
               lines: list[Line], fee: int = 0) -> None:
-        svc.upsert_order(uow, oms, Order(
+        dispatch(c.UpsertOrder(actor=oms, order=Order(
             oid, store, buyer, now - paid, now - shipped if shipped else None, now - delivered if delivered else None,
-            now - completed if completed else None, fee, lines))
+            now - completed if completed else None, fee, lines)))
         info.orders.append((oid, note))
 
     h, d = timedelta(hours=1), timedelta(days=1)
@@ -79,30 +81,36 @@ def seed(url: str) -> DemoInfo:
     seller, seller2 = Actor(Role.SELLER, STORE.id), Actor(Role.SELLER, STORE2.id)
 
     def note(case_id: str, text: str) -> None:
-        case = svc.get_case(uow, Actor(Role.OPERATOR, "demo"), case_id)
+        case = dispatch(q.GetCase(actor=Actor(Role.OPERATOR, "demo"), case_id=case_id))
         info.cases.append((case.id, case.status.value, text))
 
-    c = svc.open_case(uow, deps, alice, "D1003", "1", CaseType.RETURN_REFUND, Reason.NO_REASON, 29900, now - 3 * h)
-    note(c.id, "alice returns a dress for no reason; the seller has until the deadline to answer")
-    c = svc.open_case(uow, deps, bob, "D1004", "1", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, now - d)
-    svc.act(uow, deps, seller, c.id, "refuse", now - 20 * h, Params(reason="not_as_claimed",
-                                                                   note="鞋子没有质量问题 no defect found"))
-    note(c.id, "the seller refused bob's quality claim; bob may modify or escalate")
-    c = svc.open_case(uow, deps, carol, "D2001", "1", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, now - d)
-    svc.act(uow, deps, seller2, c.id, "agree", now - 20 * h)
-    svc.act(uow, deps, carol, c.id, "ship_return", now - 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
-    note(c.id, "carol shipped her return; the seller must confirm receipt")
-    c = svc.open_case(uow, deps, carol, "D2002", "1", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, now - 2 * d)
-    svc.act(uow, deps, seller2, c.id, "refuse", now - 40 * h, Params(reason="not_as_claimed"))
-    svc.act(uow, deps, carol, c.id, "escalate", now - 30 * h,
-            Params(note="照片显示外壳破损 photos show a cracked case"))
-    note(c.id, "carol escalated: the case waits in the agents' queue")
+    def open_(buyer: Actor, order_id: str, t: CaseType, r: Reason, amount: int, at: datetime) -> str:
+        return dispatch(c.OpenCase(actor=buyer, order_id=order_id, line_id="1", request=CaseRequest(t, r, amount),
+                                   at=at)).id
 
+    def act(actor: Actor, case_id: str, action: str, at: datetime, params: Params | None = None) -> None:
+        dispatch(c.Act(actor=actor, case_id=case_id, action=action, params=params or Params(), at=at))
+
+    cid = open_(alice, "D1003", CaseType.RETURN_REFUND, Reason.NO_REASON, 29900, now - 3 * h)
+    note(cid, "alice returns a dress for no reason; the seller has until the deadline to answer")
+    cid = open_(bob, "D1004", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, now - d)
+    act(seller, cid, "refuse", now - 20 * h, Params(reason="not_as_claimed", note="鞋子没有质量问题 no defect found"))
+    note(cid, "the seller refused bob's quality claim; bob may modify or escalate")
+    cid = open_(carol, "D2001", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, now - d)
+    act(seller2, cid, "agree", now - 20 * h)
+    act(carol, cid, "ship_return", now - 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
+    note(cid, "carol shipped her return; the seller must confirm receipt")
+    cid = open_(carol, "D2002", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, now - 2 * d)
+    act(seller2, cid, "refuse", now - 40 * h, Params(reason="not_as_claimed"))
+    act(carol, cid, "escalate", now - 30 * h, Params(note="照片显示外壳破损 photos show a cracked case"))
+    note(cid, "carol escalated: the case waits in the agents' queue")
+
+    operator = Actor(Role.OPERATOR, "demo")
     for role, subject in (("operator", "demo-operator"), ("agent", "agent-li"), ("integration", "demo-oms"),
                           ("seller", STORE.id), ("seller", STORE2.id), ("buyer", "alice"), ("buyer", "bob"),
                           ("buyer", "carol")):
-        info.tokens[f"{role}:{subject}"] = issue_token(uow, role, subject)
-    system.db.dispose()
+        info.tokens[f"{role}:{subject}"] = dispatch(c.IssueToken(actor=operator, role=role, subject=subject)).token
+    system.close()
     return info
 
 

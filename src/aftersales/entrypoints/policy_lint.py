@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aftersales.adapters import packs
 from aftersales.domain.policy import Pack
-from aftersales.domain.store_policy import Finding, StorePolicy, Verdict, lint
+from aftersales.domain.store_policy import Finding, StorePolicy, Verdict, lint, parse
 
 MARK = {Verdict.APPLIES: "applies", Verdict.STANDS: "stands", Verdict.CONDITIONAL: "stands only if",
         Verdict.VOID: "VOID", Verdict.NO_EFFECT: "no effect"}
@@ -17,7 +17,7 @@ MARK = {Verdict.APPLIES: "applies", Verdict.STANDS: "stands", Verdict.CONDITIONA
 
 def load(path: str | Path) -> StorePolicy:
     with open(path, "rb") as f:
-        return StorePolicy.from_dict(tomllib.load(f))
+        return parse(tomllib.load(f))
 
 
 def text(policy: StorePolicy, pack: Pack, findings: list[Finding]) -> str:

@@ -17,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from aftersales.bootstrap import System
-from aftersales.services import handlers as svc
+from aftersales.services import commands as c
 
 log = logging.getLogger("aftersales.worker")
 
@@ -43,15 +43,12 @@ class Worker:
 
     def run_once(self) -> int:
         """One round: fire what is due, settle what is pending. Returns how much was claimed."""
-        system, uow = self.system, self.system.uow()
-        now = system.clock.now()
-        real = datetime.now(UTC)
-        n = svc.fire_due_timers(uow, system.deps, now, self.owner, real, real + self.lease, self.batch)
-        n += svc.settle_payouts(uow, system.deps, system.gateway, self.owner, real, real + self.lease, self.batch)
+        dispatch, lease = self.system.dispatch, self.lease.total_seconds()
+        n = dispatch(c.FireDueTimers(owner=self.owner, lease_seconds=lease, limit=self.batch))
+        n += dispatch(c.SettlePayouts(owner=self.owner, lease_seconds=lease, limit=self.batch))
         if time.monotonic() - self._last_purge > 3600:
             self._last_purge = time.monotonic()
-            with uow.transaction():
-                purged = uow.idempotency.purge(real - IDEMPOTENCY_KEEP)
+            purged = dispatch(c.PurgeIdempotency(before=datetime.now(UTC) - IDEMPOTENCY_KEEP))
             if purged:
                 log.info("purged %d idempotency keys older than %s", purged, IDEMPOTENCY_KEEP)
         return n

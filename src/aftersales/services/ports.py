@@ -1,20 +1,25 @@
 """Ports: what the services need from the world, as small Protocols.
 
-Adapters implement them (SQLAlchemy, the simulated gateway, the system and
-test clocks); tests swap in fakes (``tests/fakes.py``).
+Adapters implement them (SQLAlchemy on SQLite and PostgreSQL, the simulated gateway,
+the system and test clocks); tests swap in fakes (``tests/fakes.py``). Repositories
+store what they are given and do nothing behind the caller's back: everything a change
+means is handed to them by ``services.record``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from aftersales.domain.case import Outcome
 from aftersales.domain.eligibility import LineHistory
-from aftersales.domain.model import Actor, Case, Order, Reopening, Store
-from aftersales.domain.store_policy import StorePolicy
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order, Reopening
+from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
+from aftersales.domain.stores import Store, StorePolicy
+from aftersales.domain.timecalc import YearData
+from aftersales.services.values import StoredReply, TokenRecord
 
 
 class Clock(Protocol):
@@ -23,16 +28,6 @@ class Clock(Protocol):
     def now(self) -> datetime:
         """The current instant, timezone-aware."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentResult:
-    """The gateway's answer. ``succeeded`` is final; ``pending`` means ask again later."""
-
-    status: str  # "succeeded" | "pending" | "failed"
-    reference: str
-    settled_at: datetime | None = None
-    message: str | None = None
 
 
 class PaymentGateway(Protocol):
@@ -44,56 +39,13 @@ class PaymentGateway(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
-class DueTimer:
-    """A claimed timer: the case's deadline as it stood when the timer was armed."""
-
-    case_id: str
-    entry: int
-    due_at: datetime
-    action: str
-
-
-@dataclass(frozen=True, slots=True)
-class Payout:
-    id: int
-    case_id: str
-    kind: str
-    amount: int
-    key: str
-    state: str  # "pending" | "succeeded" | "failed"
-    requested_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceItem:
-    id: str
-    case_id: str | None
-    kind: str
-    sha256: str
-    content_type: str
-    size: int
-    filename: str | None
-    uploaded_by: Actor
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    id: int
-    case_id: str
-    author: Actor
-    text: str
-    created_at: datetime
-
-
 class StoreRepository(Protocol):
     def get(self, store_id: str) -> Store | None:
         """The store, or None."""
         ...
 
     def upsert(self, store: Store) -> bool:
-        """Create or update name and return address; True when created."""
+        """Create or update name and return address (not the policy); True when created."""
         ...
 
     def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
@@ -116,24 +68,49 @@ class CaseRepository(Protocol):
         """The case, or None. Inside a write transaction the row is locked for the write."""
         ...
 
+    def add(self, case: Case) -> None:
+        """Insert a new case. Raises CaseAlreadyOpen when another open case on the line won a race."""
+        ...
+
+    def update(self, case: Case, expected_version: int) -> None:
+        """Write the changed case. Raises VersionConflict when the stored version is not ``expected_version``."""
+        ...
+
+    def append(self, event: Event) -> None:
+        """Append one event to the case's history (never edited)."""
+        ...
+
+    def events(self, case_id: str, after_seq: int, limit: int) -> list[Event]:
+        """The case's history after ``after_seq``, oldest first."""
+        ...
+
     def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
         """What the line's cases (except ``exclude_case``) mean for a new or changed one."""
         ...
 
-    def add(self, outcome: Outcome) -> None:
-        """Insert a new case with its first event, timer and payouts.
-
-        Raises CaseAlreadyOpen when another open case on the line won a race."""
+    def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:
+        """Goods refunded so far by the order's cases (except ``exclude_case``), on every line."""
         ...
 
-    def update(self, outcome: Outcome, expected_version: int) -> None:
-        """Write the changed case, its event, its timer and its payouts.
+    def page(self, *, buyer_id: str | None, store_id: str | None, status: str | None, before_seq: int | None,
+             limit: int) -> list[tuple[int, Case]]:
+        """Cases newest first, with the key of each (its sequence number)."""
+        ...
 
-        Raises VersionConflict when the stored version is not ``expected_version``."""
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        """Cases the platform owes a look (``sla_due`` set), soonest due first, keyset after ``after``."""
         ...
 
 
 class TimerRepository(Protocol):
+    def arm(self, timer: DueTimer) -> None:
+        """Make ``timer`` the case's one armed deadline (replacing any earlier one)."""
+        ...
+
+    def clear(self, case_id: str) -> None:
+        """The case has no deadline any more."""
+        ...
+
     def claim_due(self, now: datetime, owner: str, lease_until: datetime, lease_now: datetime,
                   limit: int) -> list[DueTimer]:
         """Claim up to ``limit`` timers due by ``now`` whose lease is free at ``lease_now``,
@@ -146,6 +123,10 @@ class TimerRepository(Protocol):
 
 
 class PayoutRepository(Protocol):
+    def add(self, payouts: Sequence[PayoutRequest], at: datetime) -> None:
+        """Record payouts to make, pending until the gateway answers."""
+        ...
+
     def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
         """Payouts the gateway has not confirmed, and that no one deferred past ``lease_now``."""
         ...
@@ -209,6 +190,58 @@ class ReopeningRepository(Protocol):
         ...
 
 
+class IdempotencyRepository(Protocol):
+    def get(self, principal: str, key: str) -> StoredReply | None:
+        """The reply stored under the principal's key, if any."""
+        ...
+
+    def put(self, principal: str, key: str, reply: StoredReply, at: datetime) -> None:
+        """Store a reply. Raises KeyTaken when a concurrent request stored the same key first."""
+        ...
+
+    def purge(self, before: datetime) -> int:
+        """Forget replies stored before ``before``; how many."""
+        ...
+
+
+class TokenRepository(Protocol):
+    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None) -> int:
+        """Store a new token (its hash only); its id."""
+        ...
+
+    def lookup(self, token_hash: str) -> TokenRecord | None:
+        """The token with this hash, revoked or not."""
+        ...
+
+    def revoke(self, token_id: int, at: datetime) -> bool:
+        """Revoke a token; False when there is no such token."""
+        ...
+
+    def page(self, after_id: int, limit: int) -> list[TokenRecord]:
+        """Tokens in the order they were issued."""
+        ...
+
+
+class SystemRepository(Protocol):
+    """The system's own settings kept in the database: the test clock, loaded calendar years."""
+
+    def test_clock(self) -> datetime | None:
+        """The test clock's time, or None before it is first set."""
+        ...
+
+    def set_test_clock(self, now: datetime, at: datetime) -> None:
+        """Store the test clock's time."""
+        ...
+
+    def put_calendar_year(self, year: YearData, at: datetime) -> None:
+        """Store (or replace) a year's official calendar."""
+        ...
+
+    def calendar_years(self) -> list[YearData]:
+        """Every year an operator loaded."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over the repositories. ``transaction()`` commits when its block
     ends normally and rolls back when it raises; nested blocks join the outer one."""
@@ -237,6 +270,14 @@ class UnitOfWork(Protocol):
     @property
     def reopenings(self) -> ReopeningRepository: ...
 
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
+
+    @property
+    def tokens(self) -> TokenRepository: ...
+
+    @property
+    def system(self) -> SystemRepository: ...
 
     def transaction(self) -> AbstractContextManager[None]:
         """A write transaction (or the enclosing one)."""
@@ -246,3 +287,10 @@ class UnitOfWork(Protocol):
         """A read-only snapshot (or the enclosing transaction)."""
         ...
 
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Inside a transaction: a block whose writes an error undoes, leaving the rest."""
+        ...
+
+    def writable(self, timeout: float) -> bool:
+        """Whether a write transaction can begin within ``timeout`` seconds (health checks)."""
+        ...

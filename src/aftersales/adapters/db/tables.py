@@ -143,6 +143,10 @@ cases = Table(
     Column("freight", JSONType),
     Column("closed_by", String(32)),
     Column("updated_at", UTCDateTime, nullable=False),
+    # Set while the platform owes the case a look (in review, or flagged): the agents' queue
+    # is a keyset query on (sla_due, seq) over this index.
+    Column("sla_due", UTCDateTime),
+    Column("attention", String(32)),
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.
@@ -155,6 +159,7 @@ cases = Table(
         postgresql_where=text("status NOT IN ('completed', 'closed')"),
     ),
     Index("ix_cases_line", "order_id", "line_id"),
+    Index("ix_cases_queue", "sla_due", "seq"),
 )
 
 # Keyed by (case, seq): the history is read per case in order, and on SQLite a table
@@ -228,6 +233,7 @@ tokens = Table(
     Column("role", String(16), nullable=False),
     Column("subject", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
 )
 

@@ -9,14 +9,13 @@ import sys
 
 from fastapi import FastAPI
 
-from aftersales.adapters.db.sql import Database
 from aftersales.bootstrap import Settings, bootstrap
 
 
 def build_app() -> FastAPI:
     from aftersales.entrypoints.api.app import create_app
 
-    return create_app(bootstrap(Settings(database_url="sqlite://"), db=Database("sqlite://")))
+    return create_app(bootstrap(Settings(database_url="sqlite://")))
 
 
 def document(app: FastAPI) -> str:

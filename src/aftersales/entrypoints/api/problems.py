@@ -41,22 +41,16 @@ TITLES: dict[str, str] = {
     "payload_too_large": "The request body is too large",
     "clock_moved_backwards": "The test clock only moves forward",
     "unavailable": "Temporarily unavailable",
+    "token_not_replayable": "A token is shown once",
     "internal_error": "Internal error",
 }
 
 
-class IdempotencyConflict(errors.DomainError):
-    """The Idempotency-Key was used before with a different request."""
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for these error statuses: problem details, in their own media type."""
+    from aftersales.entrypoints.schemas.responses import Problem
 
-    code = "idempotency_conflict"
-    status = 422
-
-
-class Unauthorized(errors.DomainError):
-    """No valid bearer token."""
-
-    code = "unauthorized"
-    status = 401
+    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}} for s in statuses}
 
 
 RESERVED = frozenset({"type", "title", "status", "code", "detail", "detail_zh", "instance"})

@@ -1,0 +1,1 @@
+"""One repository per aggregate, each storing what it is given (services.ports)."""

@@ -1,0 +1,141 @@
+"""Cases and their append-only history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, text, tuple_, update
+from sqlalchemy import case as sql_case
+from sqlalchemy.exc import IntegrityError
+
+from aftersales.adapters.db import tables as t
+from aftersales.adapters.db.repositories.base import Repository
+from aftersales.adapters.db.rows import case_to_row, event_to_row, row_to_case, row_to_event
+from aftersales.domain import errors
+from aftersales.domain.eligibility import LineHistory
+from aftersales.domain.model import Case, Event, Phase
+
+_c = t.cases.c
+_CASE_GET = select(t.cases).where(_c.id == bindparam("id"))
+_CASE_GET_LOCKED = _CASE_GET.with_for_update()
+# The open statuses as literal SQL: an IN list of bound values is expanded on every call.
+_IS_OPEN = text("status NOT IN ('completed', 'closed')")
+_r = t.line_reopenings.c
+_REOPEN_OF_LINE = (_r.order_id == bindparam("o")) & (_r.line_id == bindparam("l"))
+_LINE_HISTORY = select(
+    func.max(sql_case((_IS_OPEN, _c.id), else_=None)),
+    func.coalesce(func.sum(sql_case((_c.phase == Phase.AFTER_SALE.value, 1), else_=0)), 0),
+    func.coalesce(func.sum(_c.refunded), 0),
+    select(func.count()).where(_REOPEN_OF_LINE).scalar_subquery(),
+    select(func.max(_r.until)).where(_REOPEN_OF_LINE).scalar_subquery(),
+).where(_c.order_id == bindparam("o"), _c.line_id == bindparam("l"), _c.id != bindparam("x"))
+_ORDER_REFUNDED = select(func.coalesce(func.sum(_c.refunded), 0)).where(
+    _c.order_id == bindparam("o"), _c.id != bindparam("x"))
+_CASE_INSERT = insert(t.cases)
+_EVENT_INSERT = insert(t.case_events)
+_CASE_UPDATE_COLS = tuple(c.name for c in t.cases.c if c.name not in ("seq", "id"))
+_CASE_UPDATES: dict[tuple[str, ...], Any] = {}
+
+
+def _case_update(cols: tuple[str, ...]) -> Any:
+    """The UPDATE of exactly these columns, built once per set: an action changes a
+    handful of the case's columns, and writing only those is cheaper on every engine."""
+    stmt = _CASE_UPDATES.get(cols)
+    if stmt is None:
+        stmt = _CASE_UPDATES[cols] = (
+            update(t.cases)
+            .where(_c.id == bindparam("b_id"), _c.version == bindparam("b_version"))
+            .values({name: bindparam(name) for name in cols})
+        )
+    return stmt
+
+
+def _aware(value: Any) -> datetime | None:
+    """An aggregate's time: no column type is applied to it, so the engine's raw value."""
+    if value is None:
+        return None
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+class SqlCases(Repository):
+    def get(self, case_id: str) -> Case | None:
+        # On PostgreSQL concurrent actions on one case queue on the row lock instead of conflicting.
+        q = _CASE_GET_LOCKED if self.tx.writing and self.tx.dialect == "postgresql" else _CASE_GET
+        row = self.tx.conn.execute(q, {"id": case_id}).first()
+        if row is None:
+            return None
+        if self.tx.writing:
+            self.tx.seen_cases[case_id] = row._asdict()
+        return row_to_case(row)
+
+    def add(self, case: Case) -> None:
+        conn = self.tx.conn
+        try:
+            if self.tx.dialect == "postgresql":
+                # A savepoint, so the unique-index race below leaves the transaction usable.
+                with conn.begin_nested():
+                    conn.execute(_CASE_INSERT, case_to_row(case))
+            else:
+                conn.execute(_CASE_INSERT, case_to_row(case))
+        except IntegrityError as exc:
+            msg = str(exc.orig)
+            if "uq_cases_open_per_line" in msg or "cases.order_id, cases.line_id" in msg:
+                raise errors.CaseAlreadyOpen(
+                    "another case on this line was opened at the same time", "该商品刚刚已有其他售后申请"
+                ) from exc
+            raise
+
+    def update(self, case: Case, expected_version: int) -> None:
+        row = case_to_row(case)
+        before = self.tx.seen_cases.get(case.id, {})
+        cols = tuple(name for name in _CASE_UPDATE_COLS if name not in before or before[name] != row[name])
+        params = {name: row[name] for name in cols}
+        params["b_id"], params["b_version"] = case.id, expected_version
+        res = self.tx.conn.execute(_case_update(cols), params)
+        if res.rowcount != 1:
+            raise errors.VersionConflict(
+                "the case changed while this action was being applied; reload and retry",
+                "售后单已被他人更新,请刷新后重试",
+            )
+        self.tx.seen_cases[case.id] = row
+
+    def append(self, event: Event) -> None:
+        self.tx.conn.execute(_EVENT_INSERT, event_to_row(event))
+
+    def events(self, case_id: str, after_seq: int, limit: int) -> list[Event]:
+        e = t.case_events.c
+        found = self.tx.conn.execute(
+            select(t.case_events).where(e.case_id == case_id, e.seq > after_seq).order_by(e.seq).limit(limit)
+        ).all()
+        return [row_to_event(r) for r in found]
+
+    def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
+        open_id, after_sale, refunded, grants, until = self.tx.conn.execute(
+            _LINE_HISTORY, {"o": order_id, "l": line_id, "x": exclude_case or ""}
+        ).one()
+        return LineHistory(open_id, int(after_sale), int(grants), int(refunded), _aware(until))
+
+    def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:
+        return int(self.tx.conn.execute(_ORDER_REFUNDED, {"o": order_id, "x": exclude_case or ""}).scalar_one())
+
+    def page(self, *, buyer_id: str | None, store_id: str | None, status: str | None, before_seq: int | None,
+             limit: int) -> list[tuple[int, Case]]:
+        q = select(t.cases).order_by(_c.seq.desc()).limit(limit)
+        if before_seq is not None:
+            q = q.where(_c.seq < before_seq)
+        if status is not None:
+            q = q.where(_c.status == status)
+        if store_id is not None:
+            q = q.where(_c.store_id == store_id)
+        if buyer_id is not None:
+            q = q.where(_c.buyer_id == buyer_id)
+        return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q).all()]
+
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        q = select(t.cases).where(_c.sla_due.is_not(None)).order_by(_c.sla_due, _c.seq).limit(limit)
+        if after is not None:
+            q = q.where(tuple_(_c.sla_due, _c.seq) > tuple_(bindparam("due", type_=t.UTCDateTime), after[1]))
+            return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, {"due": after[0]}).all()]
+        return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q).all()]

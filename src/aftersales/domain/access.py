@@ -1,0 +1,155 @@
+"""Who may see and do what: the one place access is decided (DESIGN 4).
+
+Two questions, always in this order (DESIGN 3.2): may the actor *see* the object?
+If not it does not exist for them (``NotFound``, never a hint that it does). Then may
+their role *do* this at all (``Forbidden``, decided before the object's status is
+looked at)? A buyer sees their own orders and cases, a seller its store's; the
+platform's roles see everything; nobody sees another party's evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aftersales.domain import errors
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.model import Actor, Case, Order, Role
+from aftersales.domain.transitions import ROLES_BY_ACTION
+
+R = Role
+# Roles that see every order and case.
+SEE_ALL = frozenset({R.AGENT, R.OPERATOR, R.INTEGRATION, R.SYSTEM})
+# Roles that see every store and its policy.
+SEE_STORES = frozenset({R.AGENT, R.OPERATOR, R.INTEGRATION})
+# Roles that see anyone's evidence, attached or not.
+SEE_ALL_EVIDENCE = frozenset({R.AGENT, R.OPERATOR})
+
+
+@dataclass(frozen=True, slots=True)
+class Capability:
+    """Something only some roles may do, and what the others are told."""
+
+    roles: frozenset[Role]
+    en: str
+    zh: str
+
+
+def _cap(roles: set[Role], en: str, zh: str) -> Capability:
+    return Capability(frozenset(roles), en, zh)
+
+
+CAPABILITIES: Mapping[str, Capability] = {
+    "write_orders": _cap({R.INTEGRATION, R.OPERATOR}, "stores and orders are written by the order system",
+                         "店铺和订单由订单系统写入"),
+    "set_policy": _cap({R.SELLER, R.INTEGRATION, R.OPERATOR},
+                       "only the store, the order system or an operator sets a store's policy",
+                       "只有店铺、订单系统或运营可以设置店铺售后政策"),
+    "open_case": _cap({R.BUYER}, "only the buyer opens a case", "只有买家可以发起售后"),
+    "note": _cap({R.BUYER, R.SELLER, R.AGENT, R.OPERATOR}, "only the parties and the platform add to a case",
+                 "只有买卖双方和平台可以补充售后单"),
+    "reopen_line": _cap({R.AGENT, R.OPERATOR}, "only an agent or an operator reopens a line's window",
+                        "只有客服或运营可以重新开放售后"),
+    "see_queue": _cap({R.AGENT, R.OPERATOR}, "the intervention queue is for agents", "介入队列仅供客服查看"),
+    "manage_tokens": _cap({R.OPERATOR}, "only an operator issues and revokes tokens", "只有运营可以签发和撤销令牌"),
+    "set_test_clock": _cap({R.OPERATOR}, "only an operator sets the test clock", "只有运营可以设置测试时钟"),
+    "load_calendar": _cap({R.OPERATOR}, "only an operator loads calendar years", "只有运营可以导入日历"),
+}
+
+
+def require(actor: Actor, capability: str) -> None:
+    """Forbidden unless the actor's role has ``capability``."""
+    cap = CAPABILITIES[capability]
+    if actor.role not in cap.roles:
+        raise errors.Forbidden(f"a {actor.role.value} may not do this: {cap.en}",
+                               f"{actor.role.value} 无权执行此操作:{cap.zh}")
+
+
+def _owns(actor: Actor, buyer_id: str, store_id: str) -> bool:
+    if actor.role in SEE_ALL:
+        return True
+    if actor.role is R.BUYER:
+        return actor.id == buyer_id
+    if actor.role is R.SELLER:
+        return actor.id == store_id
+    return False
+
+
+def can_see_case(actor: Actor, case: Case) -> bool:
+    return _owns(actor, case.buyer_id, case.store_id)
+
+
+def can_see_order(actor: Actor, order: Order) -> bool:
+    return _owns(actor, order.buyer_id, order.store_id)
+
+
+def can_see_store(actor: Actor, store_id: str) -> bool:
+    return actor.role in SEE_STORES or (actor.role is R.SELLER and actor.id == store_id)
+
+
+def visible_case(actor: Actor, case: Case | None) -> Case:
+    """The case, if the actor may see it; NotFound otherwise (also for another party's case)."""
+    if case is None or not can_see_case(actor, case):
+        raise errors.NotFound("no such case", "售后单不存在")
+    return case
+
+
+def visible_order(actor: Actor, order: Order | None) -> Order:
+    if order is None or not can_see_order(actor, order):
+        raise errors.NotFound("no such order", "订单不存在")
+    return order
+
+
+def visible_store(actor: Actor, store_id: str, exists: bool) -> None:
+    if not exists or not can_see_store(actor, store_id):
+        raise errors.NotFound("no such store", "店铺不存在")
+
+
+def visible_evidence(actor: Actor, item: EvidenceItem | None, case: Case | None) -> EvidenceItem:
+    """A file is seen by whoever sees its case; before it is attached, by its uploader and agents."""
+    if item is not None:
+        if item.case_id is None:
+            if item.uploaded_by == actor or actor.role in SEE_ALL_EVIDENCE:
+                return item
+        elif case is not None and can_see_case(actor, case):
+            return item
+    raise errors.NotFound("no such evidence", "凭证不存在")
+
+
+def case_scope(actor: Actor, store: str | None) -> tuple[str | None, str | None]:
+    """(buyer, store) a list of cases is narrowed to for this actor."""
+    if actor.role is R.BUYER:
+        return actor.id, store
+    if actor.role is R.SELLER:
+        if store is not None and store != actor.id:
+            raise errors.Forbidden("a seller lists its own store's cases only", "卖家只能查看本店售后单")
+        return None, actor.id
+    if actor.role in SEE_ALL:
+        return None, store
+    raise errors.Forbidden("this role lists no cases", "无权查看售后单")
+
+
+def authorize_action(case: Case, actor: Actor, action: str) -> None:
+    """May the actor take ``action`` on this case at all: 404 for a stranger, 403 for a role that never may."""
+    visible_case(actor, case)
+    roles = ROLES_BY_ACTION.get(action)
+    if roles is None:
+        raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
+    if actor.role not in roles:
+        raise errors.Forbidden(
+            f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}", action=action
+        )
+
+
+def authorize_note(case: Case, actor: Actor, action: str) -> None:
+    """May the actor add a message or a file to this case."""
+    visible_case(actor, case)
+    if actor.role not in CAPABILITIES["note"].roles:
+        raise errors.Forbidden(f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}")
+
+
+def set_policy(actor: Actor, store_id: str, exists: bool) -> None:
+    """A seller sets its own store's policy only; another store does not exist for it."""
+    if not exists or (actor.role is R.SELLER and actor.id != store_id):
+        raise errors.NotFound("no such store", "店铺不存在")
+    require(actor, "set_policy")

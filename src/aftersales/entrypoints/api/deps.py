@@ -1,0 +1,57 @@
+"""What every route depends on: the system, the caller, the zone times are shown in, and a
+way to run the blocking dispatcher off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Depends, Header, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.bootstrap import System
+from aftersales.domain import errors
+from aftersales.domain.model import Actor
+from aftersales.entrypoints.schemas.types import display_zone
+from aftersales.services import queries as q
+
+T = TypeVar("T")
+
+
+def system(request: Request) -> System:
+    s: System = request.app.state.system
+    return s
+
+
+def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Actor:
+    """The caller, from ``Authorization: Bearer <token>``; checked on every request."""
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise errors.Unauthorized("send Authorization: Bearer <token>", "请提供访问令牌")
+    return system(request).dispatch(q.Authenticate(token=authorization[7:].strip()))
+
+
+# async: it runs in the request's own context, so the zone it sets is seen by the
+# handler (a sync dependency runs in a copied context and its setting would be lost).
+async def zone(
+    tz: Annotated[str | None, Query(description="IANA zone for the times in the answer")] = None,
+    time_zone: Annotated[str | None, Header(alias="Time-Zone")] = None,
+) -> None:
+    name = tz or time_zone
+    if name:
+        try:
+            display_zone.set(ZoneInfo(name))
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise errors.ValidationFailed(f"unknown time zone {name!r}", "未知时区", field="tz") from exc
+    else:
+        display_zone.set(None)
+
+
+Who = Annotated[Actor, Depends(principal)]
+Sys = Annotated[System, Depends(system)]
+TZ = Depends(zone)
+
+
+async def off_loop(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run blocking work (the dispatcher, the database) in the thread pool, in this request's context."""
+    return await run_in_threadpool(fn, *args, **kwargs)

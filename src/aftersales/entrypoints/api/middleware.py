@@ -1,0 +1,129 @@
+"""ASGI middleware that guards every request before any of ours runs.
+
+- Bodies over a limit (1 MiB of JSON; the evidence limit for an upload) are refused
+  with 413 before they are read whole, parsed or authenticated.
+- A NUL character in the path or the query is refused with 422: PostgreSQL cannot
+  compare against one, and SQLite must refuse what PostgreSQL does.
+- Every answer says ``X-Content-Type-Options: nosniff``; an answer to a request that
+  carried credentials says ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
+from aftersales.domain.evidence import MAX_BYTES
+from aftersales.entrypoints.api.problems import PROBLEM_JSON
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+JSON_LIMIT = 1024 * 1024
+# A multipart upload carries the file plus its form fields and boundaries.
+UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
+
+
+async def _problem(send: Send, status: int, code: str, title: str, detail: str, detail_zh: str,
+                   extra: dict[str, Any] | None = None) -> None:
+    body = json.dumps({"type": f"urn:aftersales:problem:{code}", "title": title, "status": status, "code": code,
+                       "detail": detail, "detail_zh": detail_zh, **(extra or {})}, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"), (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value)
+    return None
+
+
+class Guard:
+    """The checks above, in the order a request meets them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        where = _nul_in(scope)
+        if where is not None:
+            await _problem(send, 422, "validation_failed", "The request is not valid",
+                           f"{where}: must not contain the NUL character", f"请求无效:{where} 含有空字符",
+                           {"errors": [{"loc": [where], "msg": "NUL character", "type": "value_error"}]})
+            return
+        limit = UPLOAD_LIMIT if (_header(scope, b"content-type") or b"").startswith(b"multipart/") else JSON_LIMIT
+        declared = _header(scope, b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _too_large(send, limit)
+            return
+        receive = _counted(receive, limit)
+        try:
+            await self.app(scope, receive, _hardened(scope, send))
+        except _TooLarge:
+            await _too_large(send, limit)
+
+
+def _nul_in(scope: Scope) -> str | None:
+    if "\x00" in scope.get("path", ""):
+        return "path"
+    query: bytes = scope.get("query_string", b"")
+    if b"%00" in query or b"\x00" in query:
+        return "query"
+    return None
+
+
+class _TooLarge(HTTPException):
+    """A body grew past the limit while it was read. An HTTPException, so that FastAPI's body
+    reading lets it through to the problem handlers instead of calling it a parse error."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body is larger than {limit} bytes")
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    await _problem(send, 413, "payload_too_large", "The request body is too large",
+                   f"the request body is larger than {limit} bytes", f"请求体超过 {limit} 字节")
+
+
+def _counted(receive: Receive, limit: int) -> Receive:
+    seen = 0
+
+    async def counting() -> Message:
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _TooLarge(limit)
+        return message
+
+    return counting
+
+
+def _hardened(scope: Scope, send: Send) -> Send:
+    credentials = _header(scope, b"authorization") is not None or _header(scope, b"cookie") is not None
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            names = {k.lower() for k, _ in headers}
+            if b"x-content-type-options" not in names:
+                headers.append((b"x-content-type-options", b"nosniff"))
+            if credentials and b"cache-control" not in names:
+                headers.append((b"cache-control", b"no-store"))
+            message["headers"] = headers
+        await send(message)
+
+    return sending

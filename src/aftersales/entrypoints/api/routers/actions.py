@@ -1,0 +1,52 @@
+"""The actions of DESIGN 3.2, one route each (``POST /api/v1/cases/{id}/{action}``)."""
+
+# No ``from __future__ import annotations``: FastAPI reads each endpoint's annotations at
+# runtime, and the body model of each action is a name local to ``_route``.
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Response
+
+from aftersales.domain.model import Actor, Case
+from aftersales.domain.transitions import PUBLIC_ACTIONS
+from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.idempotency import Reply, write
+from aftersales.entrypoints.api.routers.common import API, WRITE_ERRORS, etag, parse_if_match
+from aftersales.entrypoints.schemas.requests import ACTION_BODIES, ActionIn
+from aftersales.entrypoints.schemas.responses import CaseOut
+
+router = APIRouter(tags=["actions"])
+IfMatch = Annotated[str | None, Header(alias="If-Match")]
+
+
+async def _act(action: str, case_id: str, body: ActionIn, actor: Actor, sys: Any, request: Request,
+               response: Response, if_match: str | None) -> Any:
+    def render(case: Case) -> Reply:
+        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 200, {"ETag": etag(case.version)})
+
+    command = body.command(actor, case_id, action, parse_if_match(if_match))
+    payload = {"body": body.model_dump(mode="json"), "if_match": if_match}
+    return await off_loop(write, sys, request, actor, payload, command, render, response)
+
+
+def _route(action: str, body_model: type[ActionIn]) -> None:
+    if any(f.is_required() for f in body_model.model_fields.values()):
+        # refuse, ship_return, rule …: a body is required, and FastAPI says so with a 422.
+        async def endpoint(case_id: str, actor: Who, sys: Sys, request: Request, response: Response,
+                           body: body_model, if_match: IfMatch = None) -> Any:  # type: ignore[valid-type]
+            return await _act(action, case_id, body, actor, sys, request, response, if_match)
+    else:
+        async def endpoint(  # type: ignore[misc]  # agree, withdraw …: the body (a note, evidence) is optional
+            case_id: str, actor: Who, sys: Sys, request: Request, response: Response,
+            body: body_model | None = None, if_match: IfMatch = None,  # type: ignore[valid-type]
+        ) -> Any:
+            return await _act(action, case_id, body if body is not None else body_model(), actor, sys, request,
+                              response, if_match)
+
+    router.post(f"{API}/cases/{{case_id}}/{action}", response_model=CaseOut, responses=WRITE_ERRORS,
+                operation_id=f"case_{action}", name=f"case_{action}", dependencies=[TZ],
+                summary=action.replace("_", " "))(endpoint)
+
+
+for _action in PUBLIC_ACTIONS:
+    _route(_action, ACTION_BODIES[_action])

@@ -1,0 +1,78 @@
+"""Evidence files: uploaded, cited by actions, served to the parties only."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
+
+from aftersales.domain import errors
+from aftersales.domain.evidence import MAX_BYTES, EvidenceItem
+from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.idempotency import Reply, write
+from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, parse_if_match
+from aftersales.entrypoints.schemas.responses import EvidenceList, EvidenceOut
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+
+router = APIRouter(tags=["evidence"])
+
+
+def _read(file: UploadFile) -> bytes:
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise errors.ValidationFailed("the file is larger than 10 MB", "文件超过 10 MB", field="file")
+    return data
+
+
+def _upload(sys: Any, request: Request, response: Response, actor: Any, file: UploadFile, kind: str,
+            make: Any) -> Any:
+    data = _read(file)
+
+    def render(item: EvidenceItem) -> Reply:
+        return Reply(EvidenceOut.from_item(item, sys.pack), 201)
+
+    payload = {"kind": kind, "sha256": hashlib.sha256(data).hexdigest(), "filename": file.filename}
+    return write(sys, request, actor, payload, make(data), render, response)
+
+
+@router.post(f"{API}/evidence", response_model=EvidenceOut, status_code=201, responses=WRITE_ERRORS,
+             operation_id="evidence_upload", dependencies=[TZ])
+async def evidence_upload(actor: Who, sys: Sys, request: Request, response: Response,
+                          file: Annotated[UploadFile, File()], kind: Annotated[str, Form()]) -> Any:
+    """Upload a file to cite in an action (open, refuse …); it joins the case that cites it."""
+    def make(data: bytes) -> c.UploadEvidence:
+        return c.UploadEvidence(actor=actor, kind=kind, content=data, filename=file.filename)
+
+    return await off_loop(_upload, sys, request, response, actor, file, kind, make)
+
+
+@router.post(f"{API}/cases/{{case_id}}/evidence", response_model=EvidenceOut, status_code=201,
+             responses=WRITE_ERRORS, operation_id="case_evidence_upload", dependencies=[TZ])
+async def case_evidence_upload(
+    case_id: str, actor: Who, sys: Sys, request: Request, response: Response, file: Annotated[UploadFile, File()],
+    kind: Annotated[str, Form()], if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> Any:
+    expected = parse_if_match(if_match)
+
+    def make(data: bytes) -> c.AttachEvidence:
+        return c.AttachEvidence(actor=actor, case_id=case_id, kind=kind, content=data, filename=file.filename,
+                                expected_version=expected)
+
+    return await off_loop(_upload, sys, request, response, actor, file, kind, make)
+
+
+@router.get(f"{API}/cases/{{case_id}}/evidence", response_model=EvidenceList, responses=READ_ERRORS,
+            operation_id="case_evidence_list", dependencies=[TZ])
+async def case_evidence_list(case_id: str, actor: Who, sys: Sys) -> EvidenceList:
+    items = await off_loop(sys.dispatch, q.CaseEvidence(actor=actor, case_id=case_id))
+    return EvidenceList(data=[EvidenceOut.from_item(e, sys.pack) for e in items], has_more=False, next_cursor=None)
+
+
+@router.get(f"{API}/evidence/{{evidence_id}}/content", responses={200: {"content": {"*/*": {}}}, **READ_ERRORS},
+            operation_id="evidence_content")
+async def evidence_content(evidence_id: str, actor: Who, sys: Sys) -> Response:
+    item, data = await off_loop(sys.dispatch, q.EvidenceContent(actor=actor, evidence_id=evidence_id))
+    return Response(data, media_type=item.content_type, headers={
+        "Content-Disposition": "attachment", "ETag": f'"{item.sha256}"'})

@@ -1,0 +1,52 @@
+"""API tokens: issued by an operator, shown once, revocable, optionally expiring."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from aftersales.entrypoints.api import pagination
+from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.idempotency import Reply, write
+from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS
+from aftersales.entrypoints.schemas.requests import TokenIn
+from aftersales.entrypoints.schemas.responses import TokenInfoOut, TokenList, TokenOut
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+from aftersales.services.values import IssuedToken
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(f"{API}/tokens", response_model=TokenOut, status_code=201, responses=WRITE_ERRORS,
+             operation_id="token_create", dependencies=[TZ])
+async def token_create(body: TokenIn, actor: Who, sys: Sys, request: Request, response: Response) -> Any:
+    """Issue a token (operator). It is in this answer only: stored hashed, and a retry with the
+    same Idempotency-Key is answered 409 `token_not_replayable`, never with the token again."""
+    def render(issued: IssuedToken) -> Reply:
+        return Reply(TokenOut.from_issued(issued, sys.pack), 201)
+
+    return await off_loop(write, sys, request, actor, body.model_dump(mode="json"), body.command(actor), render,
+                          response, replayable=False)
+
+
+@router.get(f"{API}/tokens", response_model=TokenList, responses=READ_ERRORS, operation_id="token_list",
+            dependencies=[TZ])
+async def token_list(
+    actor: Who, sys: Sys,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> TokenList:
+    """Tokens issued, oldest first: who each speaks for, its expiry and revocation, never the token."""
+    page = await off_loop(sys.dispatch, q.ListTokens(actor=actor, after=pagination.decode_int(cursor) or 0,
+                                                     limit=limit))
+    return TokenList(data=[TokenInfoOut.from_record(t, sys.pack) for t in page.items], has_more=page.after is not None,
+                     next_cursor=pagination.encode(page.after))
+
+
+@router.delete(f"{API}/tokens/{{token_id}}", status_code=204, responses=READ_ERRORS, operation_id="token_revoke")
+async def token_revoke(token_id: Annotated[int, Path(ge=1, le=pagination.MAX_KEY)], actor: Who, sys: Sys) -> Response:
+    """Revoke a token (operator): refused from the next request on, by every process."""
+    await off_loop(sys.dispatch, c.RevokeToken(actor=actor, token_id=token_id))
+    return Response(status_code=204)

@@ -1,0 +1,148 @@
+"""Use cases on cases: open, act, the negotiation (messages, evidence), and what the parties read.
+
+Each is one transaction over the unit of work: load what the change acts on, ask the
+pure domain, and hand its outcome to ``record``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from aftersales.domain import access, errors
+from aftersales.domain import case as case_engine
+from aftersales.domain import evidence as evidence_rules
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.inputs import Context
+from aftersales.domain.model import Case, Event, Message
+from aftersales.domain.transitions import PUBLIC_ACTIONS
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+from aftersales.services.deps import Deps
+from aftersales.services.ports import UnitOfWork
+from aftersales.services.record import check_evidence, context_for, record, refunded_elsewhere, store_of
+from aftersales.services.values import Page
+
+
+def open_case(cmd: c.OpenCase, uow: UnitOfWork, deps: Deps) -> Case:
+    """A buyer opens a case on one of their order lines."""
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        order = access.visible_order(cmd.actor, uow.orders.get(cmd.order_id))
+        line = order.line(cmd.line_id)
+        if line is None:
+            raise errors.NotFound("no such order line", "订单商品不存在")
+        check_evidence(uow, cmd.actor, None, cmd.request.evidence_ids)
+        ctx = Context(deps.pack, order, line, store_of(uow, order.store_id),
+                      uow.cases.line_history(order.id, line.id), deps.calendar, refunded_elsewhere(uow, order, None))
+        out = case_engine.open_case(deps.new_id("cs"), cmd.actor, at, ctx, cmd.request)
+        record(uow, out)
+        if cmd.request.evidence_ids:
+            uow.evidence.attach(list(cmd.request.evidence_ids), out.case.id)
+        return out.case
+
+
+def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
+    """A party takes an action of DESIGN 3.2 on a case."""
+    if cmd.action not in PUBLIC_ACTIONS:
+        raise errors.NotFound(f"no action {cmd.action!r}", f"没有操作 {cmd.action!r}")
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+        out = case_engine.act(case, cmd.action, cmd.actor, at, context_for(uow, deps, case, cmd.action), cmd.params,
+                              cmd.expected_version)
+        ids = cmd.params.evidence_ids
+        check_evidence(uow, cmd.actor, case.id, ids)
+        record(uow, out, case.version)
+        if ids:
+            uow.evidence.attach(list(ids), case.id)
+        return out.case
+
+
+def post_message(cmd: c.PostMessage, uow: UnitOfWork, deps: Deps) -> Message:
+    """A party or an agent writes in the case's negotiation."""
+    text = cmd.text.strip()
+    if not text:
+        raise errors.ValidationFailed("a message needs text", "消息不能为空", field="text")
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+        # Stored first for its id; a refusal below rolls it back with the rest.
+        msg_id = uow.messages.add(Message(0, case.id, cmd.actor, text, at))
+        out = case_engine.note(case, cmd.actor, at, "message", {"message_id": msg_id}, cmd.expected_version)
+        record(uow, out, case.version)
+        return Message(msg_id, case.id, cmd.actor, text, at)
+
+
+def upload_evidence(cmd: c.UploadEvidence, uow: UnitOfWork, deps: Deps) -> EvidenceItem:
+    """Upload a file not yet on any case; the action that cites it attaches it."""
+    ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
+    access.require(cmd.actor, "note")
+    item = EvidenceItem(deps.new_id("ev"), None, cmd.kind, hashlib.sha256(cmd.content).hexdigest(), ctype,
+                        len(cmd.content), cmd.filename, cmd.actor, deps.now(cmd.at))
+    with uow.transaction():
+        uow.evidence.add(item, cmd.content)
+    return item
+
+
+def attach_evidence(cmd: c.AttachEvidence, uow: UnitOfWork, deps: Deps) -> EvidenceItem:
+    """Upload one file of evidence to a case (its history records who and which)."""
+    ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+        item = EvidenceItem(deps.new_id("ev"), case.id, cmd.kind, hashlib.sha256(cmd.content).hexdigest(), ctype,
+                            len(cmd.content), cmd.filename, cmd.actor, at)
+        out = case_engine.note(case, cmd.actor, at, "evidence",
+                               {"evidence_id": item.id, "kind": item.kind, "sha256": item.sha256},
+                               cmd.expected_version)
+        uow.evidence.add(item, cmd.content)
+        record(uow, out, case.version)
+        return item
+
+
+# --- reads ---
+
+
+def get_case(query: q.GetCase, uow: UnitOfWork, deps: Deps) -> Case:
+    with uow.read():
+        return access.visible_case(query.actor, uow.cases.get(query.case_id))
+
+
+def list_cases(query: q.ListCases, uow: UnitOfWork, deps: Deps) -> Page[Case]:
+    buyer, store = access.case_scope(query.actor, query.store)
+    with uow.read():
+        rows = uow.cases.page(buyer_id=buyer, store_id=store, status=query.status.value if query.status else None,
+                              before_seq=query.before, limit=query.limit + 1)
+    page = Page.of(rows, query.limit, lambda row: (row[0],))
+    return Page([case for _, case in page.items], page.after)
+
+
+def case_events(query: q.CaseEvents, uow: UnitOfWork, deps: Deps) -> Page[Event]:
+    with uow.read():
+        access.visible_case(query.actor, uow.cases.get(query.case_id))
+        events = uow.cases.events(query.case_id, query.after, query.limit + 1)
+    return Page.of(events, query.limit, lambda e: (e.seq,))
+
+
+def case_messages(query: q.CaseMessages, uow: UnitOfWork, deps: Deps) -> Page[Message]:
+    with uow.read():
+        access.visible_case(query.actor, uow.cases.get(query.case_id))
+        msgs = uow.messages.for_case(query.case_id, query.after, query.limit + 1)
+    return Page.of(msgs, query.limit, lambda m: (m.id,))
+
+
+def case_evidence(query: q.CaseEvidence, uow: UnitOfWork, deps: Deps) -> list[EvidenceItem]:
+    with uow.read():
+        access.visible_case(query.actor, uow.cases.get(query.case_id))
+        return uow.evidence.for_case(query.case_id)
+
+
+def evidence_content(query: q.EvidenceContent, uow: UnitOfWork, deps: Deps) -> tuple[EvidenceItem, bytes]:
+    with uow.read():
+        item = uow.evidence.get(query.evidence_id)
+        case = uow.cases.get(item.case_id) if item is not None and item.case_id is not None else None
+        item = access.visible_evidence(query.actor, item, case)
+        data = uow.evidence.content(item.id)
+    if data is None:
+        raise errors.NotFound("no such evidence", "凭证不存在")
+    return item, data

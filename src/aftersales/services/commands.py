@@ -1,0 +1,219 @@
+"""Commands: every change a face may ask for, as a frozen value.
+
+The API, the web pages, the CLI, the scenario runner, the demo and the worker build
+one of these and hand it to the dispatcher (``services.dispatch``); none of them calls
+a use case or a repository on its own. ``at`` is when the change happens: left out, it
+is the system clock's now (a test clock where one is set); the demo and the scenarios
+give their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from aftersales.domain.clauses import Finding
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.inputs import CaseRequest, Params
+from aftersales.domain.model import Actor, Case, DueTimer, Message, Order, Reopening
+from aftersales.domain.stores import Store, StorePolicy
+from aftersales.domain.timecalc import YearData
+from aftersales.services.values import IssuedToken, StoredReply
+
+R = TypeVar("R", covariant=True)
+
+
+class Request(Generic[R]):
+    """A command or a query; ``R`` is what its handler returns."""
+
+    __slots__ = ()
+
+
+class Command(Request[R]):
+    """A request that changes something."""
+
+    __slots__ = ()
+
+
+# --- the order system's data ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpsertStore(Command[bool]):
+    """Create or update a store (not its policy); answers True when created."""
+
+    actor: Actor
+    store: Store
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpsertOrder(Command[bool]):
+    """Create an order or advance it; answers True when created."""
+
+    actor: Actor
+    order: Order
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetStorePolicy(Command[list[Finding]]):
+    """Replace a store's own policy; refused whole when a clause is void."""
+
+    actor: Actor
+    store_id: str
+    policy: StorePolicy | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenLine(Command[Reopening]):
+    """After review, reopen a line's closed windows for ``days`` days (one more claim)."""
+
+    actor: Actor
+    order_id: str
+    line_id: str
+    days: int
+    note: str | None = None
+    at: datetime | None = None
+
+
+# --- cases ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class OpenCase(Command[Case]):
+    actor: Actor
+    order_id: str
+    line_id: str
+    request: CaseRequest
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Act(Command[Case]):
+    """An action of DESIGN 3.2 on a case (``expected_version``: the client's If-Match)."""
+
+    actor: Actor
+    case_id: str
+    action: str
+    params: Params = field(default_factory=Params)
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostMessage(Command[Message]):
+    actor: Actor
+    case_id: str
+    text: str
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UploadEvidence(Command[EvidenceItem]):
+    """Upload a file not yet on any case; the action that cites it attaches it."""
+
+    actor: Actor
+    kind: str
+    content: bytes
+    filename: str | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttachEvidence(Command[EvidenceItem]):
+    """Upload a file straight onto a case (its history records who and which)."""
+
+    actor: Actor
+    case_id: str
+    kind: str
+    content: bytes
+    filename: str | None = None
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+# --- what happens when nobody acts ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class FireDueTimers(Command[int]):
+    """Claim the timers due by now (leased to ``owner`` for ``lease_seconds`` of real time) and
+    fire them; answers how many were claimed."""
+
+    owner: str
+    lease_seconds: float = 30.0
+    limit: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class FireTimer(Command[bool]):
+    """Carry out one claimed timer's default outcome, if it is still current."""
+
+    timer: DueTimer
+
+
+@dataclass(frozen=True, kw_only=True)
+class SettlePayouts(Command[int]):
+    """Send pending payouts to the gateway; answers how many were looked at."""
+
+    owner: str
+    lease_seconds: float = 30.0
+    limit: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunToRest(Command[int]):
+    """Fire every due timer and settle every payout, again and again until nothing is left."""
+
+    owner: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PurgeIdempotency(Command[int]):
+    """Forget idempotent replies stored before ``before``."""
+
+    before: datetime
+
+
+# --- access and the system ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueToken(Command[IssuedToken]):
+    actor: Actor
+    role: str
+    subject: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeToken(Command[None]):
+    actor: Actor
+    token_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetTestClock(Command[datetime]):
+    actor: Actor
+    now: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class LoadCalendarYear(Command[None]):
+    actor: Actor
+    year: YearData
+
+
+@dataclass(frozen=True, kw_only=True)
+class Idempotent(Command[StoredReply | R]):
+    """Run ``inner`` once per (principal, key): a retry with the same fingerprint gets the stored
+    reply, another request under the key is refused. ``keep`` turns the answer (or the refusal)
+    into what is stored, in the same transaction as the change itself."""
+
+    principal: str
+    key: str
+    fingerprint: str
+    inner: Request[R]
+    keep: Callable[[object], StoredReply]

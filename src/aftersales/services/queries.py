@@ -1,0 +1,140 @@
+"""Queries: every read a face may make, as a frozen value, answered through the dispatcher
+and the access rules like any command (another party's object is not found)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from aftersales.domain.clauses import Finding
+from aftersales.domain.eligibility import Option
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.model import Actor, Case, Event, Message, Order, Reopening, Status
+from aftersales.domain.stores import Store, StorePolicy
+from aftersales.services.commands import Request
+from aftersales.services.values import Page, QueueItem, TokenRecord
+
+
+@dataclass(frozen=True, kw_only=True)
+class Authenticate(Request[Actor]):
+    """Who a bearer token speaks for; Unauthorized for an unknown, revoked or expired one."""
+
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetCase(Request[Case]):
+    actor: Actor
+    case_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListCases(Request[Page[Case]]):
+    """Cases the actor may see, newest first (keyset after ``before``, a sequence number)."""
+
+    actor: Actor
+    status: Status | None = None
+    store: str | None = None
+    before: int | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseEvents(Request[Page[Event]]):
+    actor: Actor
+    case_id: str
+    after: int = 0
+    limit: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseMessages(Request[Page[Message]]):
+    actor: Actor
+    case_id: str
+    after: int = 0
+    limit: int = 100
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseEvidence(Request[list[EvidenceItem]]):
+    actor: Actor
+    case_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceContent(Request[tuple[EvidenceItem, bytes]]):
+    actor: Actor
+    evidence_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class InterventionQueue(Request[Page[QueueItem]]):
+    """Cases the platform owes a look, soonest due first (breached ones are the soonest)."""
+
+    actor: Actor
+    after: tuple[datetime, int] | None = None
+    limit: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetOrder(Request[Order]):
+    actor: Actor
+    order_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineEligibility(Request[tuple[datetime, list[Option]]]):
+    """Every type and reason pair for one line, as the buyer is answered at ``at`` (default now)."""
+
+    actor: Actor
+    order_id: str
+    line_id: str
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineReopenings(Request[list[Reopening]]):
+    actor: Actor
+    order_id: str
+    line_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetStore(Request[Store]):
+    actor: Actor
+    store_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetStorePolicy(Request[tuple[StorePolicy | None, list[Finding]]]):
+    actor: Actor
+    store_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LintPolicy(Request[list[Finding]]):
+    """A dry run: which clauses would stand, apply or be void, without storing anything."""
+
+    actor: Actor
+    policy: StorePolicy
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListTokens(Request[Page[TokenRecord]]):
+    actor: Actor
+    after: int = 0
+    limit: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetTestClock(Request[tuple[datetime, bool]]):
+    """The test clock's time and whether it was ever set."""
+
+    actor: Actor
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckHealth(Request[bool]):
+    """Whether the database answers and a write could begin within ``timeout`` seconds."""
+
+    timeout: float = 2.0

@@ -1,0 +1,69 @@
+"""Value types of the service layer that are not the after-sales domain's own: pages of a
+list, API tokens, stored idempotent replies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from aftersales.domain.model import Case
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of a keyset-paged list; ``after`` is the key to continue from, None at the end."""
+
+    items: list[T]
+    after: tuple[object, ...] | None
+
+    @classmethod
+    def of(cls, rows: list[T], limit: int, key: Callable[[T], tuple[object, ...]]) -> Page[T]:
+        """The page of ``rows``, fetched one past ``limit`` to know whether another page follows."""
+        items = rows[:limit]
+        return cls(items, key(items[-1]) if len(rows) > limit else None)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """An API token as stored: never the token itself, only its hash."""
+
+    id: int
+    role: str
+    subject: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token just issued: the only moment its plaintext exists outside the client."""
+
+    id: int
+    token: str
+    role: str
+    subject: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReply:
+    """A response kept under an Idempotency-Key, replayed to a retry of the same request."""
+
+    fingerprint: str
+    status_code: int
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A case in the agents' queue: when the platform owes it a look, and whether that has passed."""
+
+    case: Case
+    sla_due: datetime
+    breached: bool
