@@ -28,90 +28,113 @@ class DemoInfo:
     cases: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def seed(url: str) -> DemoInfo:
-    system = bootstrap(Settings.from_env(database_url=url))
-    dispatch = system.dispatch
-    now = datetime.now(UTC)
-    info = DemoInfo()
-    oms = Actor(Role.INTEGRATION, "demo-oms")
-    for store in (STORE, STORE2):
-        dispatch(c.UpsertStore(actor=oms, store=store))
-    # The digital store is generous: 15 days without reason, and free size exchanges.
-    policy = store_policy.parse({"store": STORE2.id, "clauses": [
-        {"id": "fifteen-days", "kind": "extend_window", "text": "本店支持 15 天无理由退换 15-day no-reason returns",
-         "rule": "no_reason_7d", "length": "15d"},
-        {"id": "free-exchanges", "kind": "freight", "text": "换货往返运费由本店承担 we pay both legs of exchanges",
-         "types": ["exchange"], "reason_classes": ["buyer_preference"], "return_leg": "seller",
-         "replacement_leg": "seller"},
-    ]})
-    dispatch(c.SetStorePolicy(actor=oms, store_id=STORE2.id, policy=policy))
+class _Seeder:
+    """Writes the demo through the dispatcher, as the order system and the parties would."""
 
-    def order(oid: str, buyer: str, note: str, *, paid: timedelta, shipped: timedelta | None = None,
+    def __init__(self, url: str) -> None:
+        self.system = bootstrap(Settings.from_env(database_url=url))
+        self.dispatch = self.system.dispatch
+        self.now = datetime.now(UTC)
+        self.info = DemoInfo()
+        self.oms = Actor(Role.INTEGRATION, "demo-oms")
+
+    def stores(self) -> None:
+        for store in (STORE, STORE2):
+            self.dispatch(c.UpsertStore(actor=self.oms, store=store))
+        # The digital store is generous: 15 days without reason, and free size exchanges.
+        policy = store_policy.parse({"store": STORE2.id, "clauses": [
+            {"id": "fifteen-days", "kind": "extend_window", "text": "本店支持 15 天无理由退换 15-day no-reason returns",
+             "rule": "no_reason_7d", "length": "15d"},
+            {"id": "free-exchanges", "kind": "freight", "text": "换货往返运费由本店承担 we pay both legs of exchanges",
+             "types": ["exchange"], "reason_classes": ["buyer_preference"], "return_leg": "seller",
+             "replacement_leg": "seller"},
+        ]})
+        self.dispatch(c.SetStorePolicy(actor=self.oms, store_id=STORE2.id, policy=policy))
+
+    def order(self, oid: str, buyer: str, note: str, *, paid: timedelta, shipped: timedelta | None = None,
               delivered: timedelta | None = None, completed: timedelta | None = None, store: str = STORE.id,
               lines: list[Line], fee: int = 0) -> None:
-        dispatch(c.UpsertOrder(actor=oms, order=Order(
+        now = self.now
+        self.dispatch(c.UpsertOrder(actor=self.oms, order=Order(
             oid, store, buyer, now - paid, now - shipped if shipped else None, now - delivered if delivered else None,
             now - completed if completed else None, fee, lines)))
-        info.orders.append((oid, note))
+        self.info.orders.append((oid, note))
 
-    h, d = timedelta(hours=1), timedelta(days=1)
-    order("D1001", "alice", "paid, not shipped: refund any reason, seller has 24 h", paid=2 * h,
-          lines=[Line("1", "羊毛衫 wool sweater", Category.APPAREL, 1, 19900)])
-    order("D1002", "alice", "shipped, in transit: refund any reason, seller has 36 h", paid=2 * d, shipped=d,
-          lines=[Line("1", "围巾 scarf", Category.APPAREL, 1, 5900)])
-    order("D1003", "alice", "delivered yesterday: 7-day no-reason return open", paid=4 * d, shipped=3 * d,
-          delivered=d, lines=[Line("1", "连衣裙 dress", Category.APPAREL, 1, 29900),
-                              Line("2", "袜子 socks", Category.INTIMATE_APPAREL, 3, 3000, no_reason_waived=True)])
-    order("D1004", "bob", "completed 5 days ago: seller-fault window open 10 more days", paid=14 * d,
-          shipped=13 * d, delivered=11 * d, completed=5 * d, fee=1000,
-          lines=[Line("1", "运动鞋 sneakers", Category.SHOES, 1, 45900)])
-    order("D1005", "bob", "completed 20 days ago: every window closed", paid=30 * d, shipped=29 * d,
-          delivered=27 * d, completed=20 * d, lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
-    order("D1006", "alice", "custom-made, delivered: no no-reason return by law", paid=6 * d, shipped=4 * d,
-          delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
-    order("D1007", "alice", "delivered 2 days ago, no case yet: the README's curl walkthrough", paid=5 * d,
-          shipped=4 * d, delivered=2 * d, lines=[Line("1", "羊毛大衣 wool coat", Category.APPAREL, 1, 39900)])
-    order("D2001", "carol", "digital store (15-day no-reason policy), delivered 2 days ago", paid=5 * d,
-          shipped=4 * d, delivered=2 * d,
-          store=STORE2.id, lines=[Line("1", "蓝牙耳机 earbuds", Category.GENERAL, 1, 39900)])
-    order("D2002", "carol", "digital store, delivered 3 days ago", paid=6 * d, shipped=5 * d, delivered=3 * d,
-          store=STORE2.id, lines=[Line("1", "充电器 charger", Category.GENERAL, 1, 9900)])
+    def orders(self) -> None:
+        h, d, order = timedelta(hours=1), timedelta(days=1), self.order
+        order("D1001", "alice", "paid, not shipped: refund any reason, seller has 24 h", paid=2 * h,
+              lines=[Line("1", "羊毛衫 wool sweater", Category.APPAREL, 1, 19900)])
+        order("D1002", "alice", "shipped, in transit: refund any reason, seller has 36 h", paid=2 * d, shipped=d,
+              lines=[Line("1", "围巾 scarf", Category.APPAREL, 1, 5900)])
+        order("D1003", "alice", "delivered yesterday: 7-day no-reason return open", paid=4 * d, shipped=3 * d,
+              delivered=d, lines=[Line("1", "连衣裙 dress", Category.APPAREL, 1, 29900),
+                                  Line("2", "袜子 socks", Category.INTIMATE_APPAREL, 3, 3000, no_reason_waived=True)])
+        order("D1004", "bob", "completed 5 days ago: seller-fault window open 10 more days", paid=14 * d,
+              shipped=13 * d, delivered=11 * d, completed=5 * d, fee=1000,
+              lines=[Line("1", "运动鞋 sneakers", Category.SHOES, 1, 45900)])
+        order("D1005", "bob", "completed 20 days ago: every window closed", paid=30 * d, shipped=29 * d,
+              delivered=27 * d, completed=20 * d, lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
+        order("D1006", "alice", "custom-made, delivered: no no-reason return by law", paid=6 * d, shipped=4 * d,
+              delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
+        order("D1007", "alice", "delivered 2 days ago, no case yet: the README's curl walkthrough", paid=5 * d,
+              shipped=4 * d, delivered=2 * d, lines=[Line("1", "羊毛大衣 wool coat", Category.APPAREL, 1, 39900)])
+        order("D2001", "carol", "digital store (15-day no-reason policy), delivered 2 days ago", paid=5 * d,
+              shipped=4 * d, delivered=2 * d,
+              store=STORE2.id, lines=[Line("1", "蓝牙耳机 earbuds", Category.GENERAL, 1, 39900)])
+        order("D2002", "carol", "digital store, delivered 3 days ago", paid=6 * d, shipped=5 * d, delivered=3 * d,
+              store=STORE2.id, lines=[Line("1", "充电器 charger", Category.GENERAL, 1, 9900)])
 
-    alice, bob, carol = (Actor(Role.BUYER, b) for b in ("alice", "bob", "carol"))
-    seller, seller2 = Actor(Role.SELLER, STORE.id), Actor(Role.SELLER, STORE2.id)
+    def note(self, case_id: str, text: str) -> None:
+        case = self.dispatch(q.GetCase(actor=Actor(Role.OPERATOR, "demo"), case_id=case_id))
+        self.info.cases.append((case.id, case.status.value, text))
 
-    def note(case_id: str, text: str) -> None:
-        case = dispatch(q.GetCase(actor=Actor(Role.OPERATOR, "demo"), case_id=case_id))
-        info.cases.append((case.id, case.status.value, text))
+    def open(self, buyer: Actor, order_id: str, t: CaseType, r: Reason, amount: int, ago: timedelta) -> str:
+        return self.dispatch(c.OpenCase(actor=buyer, order_id=order_id, line_id="1",
+                                        request=CaseRequest(t, r, amount), at=self.now - ago)).id
 
-    def open_(buyer: Actor, order_id: str, t: CaseType, r: Reason, amount: int, at: datetime) -> str:
-        return dispatch(c.OpenCase(actor=buyer, order_id=order_id, line_id="1", request=CaseRequest(t, r, amount),
-                                   at=at)).id
+    def act(self, actor: Actor, case_id: str, action: str, ago: timedelta, params: Params | None = None) -> None:
+        self.dispatch(c.Act(actor=actor, case_id=case_id, action=action, params=params or Params(),
+                            at=self.now - ago))
 
-    def act(actor: Actor, case_id: str, action: str, at: datetime, params: Params | None = None) -> None:
-        dispatch(c.Act(actor=actor, case_id=case_id, action=action, params=params or Params(), at=at))
+    def cases(self) -> None:
+        h, d = timedelta(hours=1), timedelta(days=1)
+        alice, bob, carol = (Actor(Role.BUYER, b) for b in ("alice", "bob", "carol"))
+        seller, seller2 = Actor(Role.SELLER, STORE.id), Actor(Role.SELLER, STORE2.id)
+        cid = self.open(alice, "D1003", CaseType.RETURN_REFUND, Reason.NO_REASON, 29900, 3 * h)
+        self.note(cid, "alice returns a dress for no reason; the seller has until the deadline to answer")
+        cid = self.open(bob, "D1004", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, d)
+        self.act(seller, cid, "refuse", 20 * h,
+                 Params(reason="not_as_claimed", note="鞋子没有质量问题 no defect found"))
+        self.note(cid, "the seller refused bob's quality claim; bob may modify or escalate")
+        cid = self.open(carol, "D2001", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, d)
+        self.act(seller2, cid, "agree", 20 * h)
+        self.act(carol, cid, "ship_return", 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
+        self.note(cid, "carol shipped her return; the seller must confirm receipt")
+        cid = self.open(carol, "D2002", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, 2 * d)
+        self.act(seller2, cid, "refuse", 40 * h, Params(reason="not_as_claimed"))
+        self.act(carol, cid, "escalate", 30 * h, Params(note="照片显示外壳破损 photos show a cracked case"))
+        self.note(cid, "carol escalated: the case waits in the agents' queue")
 
-    cid = open_(alice, "D1003", CaseType.RETURN_REFUND, Reason.NO_REASON, 29900, now - 3 * h)
-    note(cid, "alice returns a dress for no reason; the seller has until the deadline to answer")
-    cid = open_(bob, "D1004", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, now - d)
-    act(seller, cid, "refuse", now - 20 * h, Params(reason="not_as_claimed", note="鞋子没有质量问题 no defect found"))
-    note(cid, "the seller refused bob's quality claim; bob may modify or escalate")
-    cid = open_(carol, "D2001", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, now - d)
-    act(seller2, cid, "agree", now - 20 * h)
-    act(carol, cid, "ship_return", now - 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
-    note(cid, "carol shipped her return; the seller must confirm receipt")
-    cid = open_(carol, "D2002", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, now - 2 * d)
-    act(seller2, cid, "refuse", now - 40 * h, Params(reason="not_as_claimed"))
-    act(carol, cid, "escalate", now - 30 * h, Params(note="照片显示外壳破损 photos show a cracked case"))
-    note(cid, "carol escalated: the case waits in the agents' queue")
+    def tokens(self) -> None:
+        operator = Actor(Role.OPERATOR, "demo")
+        for role, subject in (("operator", "demo-operator"), ("agent", "agent-li"), ("integration", "demo-oms"),
+                              ("seller", STORE.id), ("seller", STORE2.id), ("buyer", "alice"), ("buyer", "bob"),
+                              ("buyer", "carol")):
+            issued = self.dispatch(c.IssueToken(actor=operator, role=role, subject=subject))
+            self.info.tokens[f"{role}:{subject}"] = issued.token
 
-    operator = Actor(Role.OPERATOR, "demo")
-    for role, subject in (("operator", "demo-operator"), ("agent", "agent-li"), ("integration", "demo-oms"),
-                          ("seller", STORE.id), ("seller", STORE2.id), ("buyer", "alice"), ("buyer", "bob"),
-                          ("buyer", "carol")):
-        info.tokens[f"{role}:{subject}"] = dispatch(c.IssueToken(actor=operator, role=role, subject=subject)).token
-    system.close()
-    return info
+
+def seed(url: str) -> DemoInfo:
+    """Fill the database at ``url`` with the demo; the tokens it issued are in the answer only."""
+    seeder = _Seeder(url)
+    try:
+        seeder.stores()
+        seeder.orders()
+        seeder.cases()
+        seeder.tokens()
+    finally:
+        seeder.system.close()
+    return seeder.info
 
 
 def print_intro(info: DemoInfo, base: str) -> None:

@@ -11,44 +11,42 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from aftersales.domain.clauses import Finding
 from aftersales.domain.eligibility import Option
 from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.model import (
-    Actor,
     Case,
     CaseType,
-    Category,
     Event,
     Message,
-    Order,
     Party,
     Reason,
-    Reopening,
     Role,
     RulingOutcome,
     Shipment,
 )
 from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Pack
-from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import Unit
 from aftersales.domain.transitions import allowed_actions
-from aftersales.entrypoints.schemas.types import Money, WireTime, shown
-from aftersales.services.values import IssuedToken, QueueItem, TokenRecord
 
-
-def _money(value: int | None) -> str | None:
-    return None if value is None else format_fen(value)
-
-
-def _who(actor: Actor) -> dict[str, str]:
-    return {"role": actor.role.value, "id": actor.id}
-
-
-class Text(BaseModel):
-    zh: str
-    en: str
+# The platform's resources are in ``platform``; re-exported so that every response model has one address.
+from aftersales.entrypoints.schemas.platform import (
+    ClockOut,
+    FindingOut,
+    Health,
+    LineOut,
+    OrderOut,
+    Problem,
+    ReopeningList,
+    ReopeningOut,
+    StoreOut,
+    StorePolicyOut,
+    TokenInfoOut,
+    TokenList,
+    TokenOut,
+)
+from aftersales.entrypoints.schemas.types import Money, Text, WireTime, money_text, shown, who
+from aftersales.services.values import QueueItem
 
 
 class FreightOut(BaseModel):
@@ -70,7 +68,7 @@ class ShipmentOut(BaseModel):
     def from_shipment(cls, s: Shipment | None, pack: Pack) -> ShipmentOut | None:
         if s is None:
             return None
-        return cls(carrier=s.carrier, tracking_no=s.tracking_no, fee=_money(s.fee), at=shown(s.at, pack.zone))
+        return cls(carrier=s.carrier, tracking_no=s.tracking_no, fee=money_text(s.fee), at=shown(s.at, pack.zone))
 
 
 class RulingOut(BaseModel):
@@ -168,7 +166,7 @@ def _ruling(c: Case, pack: Pack) -> RulingOut | None:
     r = c.ruling
     if r is None:
         return None
-    return RulingOut(outcome=r.outcome, amount=_money(r.amount), fault=r.fault, note=r.note, agent_id=r.agent_id,
+    return RulingOut(outcome=r.outcome, amount=money_text(r.amount), fault=r.fault, note=r.note, agent_id=r.agent_id,
                      at=shown(r.at, pack.zone))
 
 
@@ -219,7 +217,7 @@ class EventOut(BaseModel):
 
     @classmethod
     def from_event(cls, e: Event, pack: Pack) -> EventOut:
-        return cls(seq=e.seq, at=shown(e.at, pack.zone), actor=_who(e.actor), action=e.action,
+        return cls(seq=e.seq, at=shown(e.at, pack.zone), actor=who(e.actor), action=e.action,
                    from_status=e.from_status.value if e.from_status else None, to_status=e.to_status.value,
                    before=e.before, after=e.after, data=e.data)
 
@@ -244,7 +242,7 @@ class EvidenceOut(BaseModel):
     @classmethod
     def from_item(cls, e: EvidenceItem, pack: Pack) -> EvidenceOut:
         return cls(id=e.id, kind=e.kind, sha256=e.sha256, content_type=e.content_type, size=e.size,
-                   filename=e.filename, case_id=e.case_id, uploaded_by=_who(e.uploaded_by),
+                   filename=e.filename, case_id=e.case_id, uploaded_by=who(e.uploaded_by),
                    created_at=shown(e.created_at, pack.zone))
 
 
@@ -263,7 +261,7 @@ class MessageOut(BaseModel):
 
     @classmethod
     def from_message(cls, m: Message, pack: Pack) -> MessageOut:
-        return cls(id=m.id, case_id=m.case_id, author=_who(m.author), text=m.text,
+        return cls(id=m.id, case_id=m.case_id, author=who(m.author), text=m.text,
                    created_at=shown(m.created_at, pack.zone))
 
 
@@ -303,144 +301,7 @@ class InterventionList(BaseModel):
     next_cursor: str | None
 
 
-class LineOut(BaseModel):
-    id: str
-    title: str
-    category: Category
-    quantity: int
-    paid: Money
-    no_reason_waived: bool
-    usage_days: int | None
-    return_insurance_cap: Money | None
-
-
-class OrderOut(BaseModel):
-    id: str
-    store: str
-    buyer: str
-    paid_at: WireTime
-    shipped_at: WireTime | None
-    delivered_at: WireTime | None
-    completed_at: WireTime | None
-    shipping_fee: Money
-    free_shipping_threshold: Money | None
-    lines: list[LineOut]
-
-    @classmethod
-    def from_order(cls, o: Order, pack: Pack) -> OrderOut:
-        z = pack.zone
-        lines = [LineOut(id=x.id, title=x.title, category=x.category, quantity=x.quantity, paid=format_fen(x.paid),
-                         no_reason_waived=x.no_reason_waived, usage_days=x.usage_days,
-                         return_insurance_cap=_money(x.return_insurance_cap)) for x in o.lines]
-        return cls(id=o.id, store=o.store_id, buyer=o.buyer_id, paid_at=shown(o.paid_at, z),
-                   shipped_at=shown(o.shipped_at, z), delivered_at=shown(o.delivered_at, z),
-                   completed_at=shown(o.completed_at, z), shipping_fee=format_fen(o.shipping_fee),
-                   free_shipping_threshold=_money(o.free_shipping_threshold), lines=lines)
-
-
-class StoreOut(BaseModel):
-    id: str
-    name: str
-    return_address: str
-
-    @classmethod
-    def from_store(cls, s: Store) -> StoreOut:
-        return cls(id=s.id, name=s.name, return_address=s.return_address)
-
-
-class FindingOut(BaseModel):
-    clause: str
-    verdict: Literal["applies", "stands", "conditional", "void", "no_effect"]
-    scope: str
-    why: Text
-    rules: list[str]
-
-
-class StorePolicyOut(BaseModel):
-    store: str
-    clauses: list[dict[str, Any]]
-    findings: list[FindingOut]
-
-    @classmethod
-    def from_policy(cls, store_id: str, policy: StorePolicy | None, findings: list[Finding]) -> StorePolicyOut:
-        return cls(store=store_id, clauses=policy.as_dict()["clauses"] if policy else [],
-                   findings=[FindingOut.model_validate(f.as_dict()) for f in findings])
-
-
-class ReopeningOut(BaseModel):
-    order_id: str
-    line_id: str
-    granted_at: WireTime
-    until: WireTime
-    days: int
-    granted_by: dict[str, str]
-    note: str | None
-
-    @classmethod
-    def from_reopening(cls, g: Reopening, pack: Pack) -> ReopeningOut:
-        return cls(order_id=g.order_id, line_id=g.line_id, granted_at=shown(g.granted_at, pack.zone),
-                   until=shown(g.until, pack.zone), days=g.days, granted_by=_who(g.granted_by), note=g.note)
-
-
-class ReopeningList(BaseModel):
-    data: list[ReopeningOut]
-    has_more: bool
-    next_cursor: str | None
-
-
-class TokenOut(BaseModel):
-    """A token just issued: shown this once, never stored in the clear and never replayed."""
-
-    id: int
-    token: str
-    role: str
-    subject: str
-    expires_at: WireTime | None = None
-
-    @classmethod
-    def from_issued(cls, t: IssuedToken, pack: Pack) -> TokenOut:
-        return cls(id=t.id, token=t.token, role=t.role, subject=t.subject, expires_at=shown(t.expires_at, pack.zone))
-
-
-class TokenInfoOut(BaseModel):
-    """A token as an operator sees it later: who it speaks for, never the token itself."""
-
-    id: int
-    role: str
-    subject: str
-    created_at: WireTime
-    expires_at: WireTime | None
-    revoked_at: WireTime | None
-
-    @classmethod
-    def from_record(cls, t: TokenRecord, pack: Pack) -> TokenInfoOut:
-        z = pack.zone
-        return cls(id=t.id, role=t.role, subject=t.subject, created_at=shown(t.created_at, z),
-                   expires_at=shown(t.expires_at, z), revoked_at=shown(t.revoked_at, z))
-
-
-class TokenList(BaseModel):
-    data: list[TokenInfoOut]
-    has_more: bool
-    next_cursor: str | None
-
-
-class ClockOut(BaseModel):
-    now: WireTime
-    set: bool
-
-
-class Health(BaseModel):
-    status: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, with a stable ``code``."""
-
-    type: str
-    title: str
-    status: int
-    code: str
-    detail: str
-    detail_zh: str | None = None
-    instance: str | None = None
+__all__ = ["CaseList", "CaseOut", "ClockOut", "EligibilityOut", "EventList", "EventOut", "EvidenceList",
+           "EvidenceOut", "FindingOut", "FreightOut", "Health", "InterventionList", "InterventionOut", "LineOut",
+           "MessageList", "MessageOut", "OptionOut", "OrderOut", "Problem", "ReopeningList", "ReopeningOut",
+           "RulingOut", "ShipmentOut", "StoreOut", "StorePolicyOut", "Text", "TokenInfoOut", "TokenList", "TokenOut"]

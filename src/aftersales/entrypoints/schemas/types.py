@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, overload
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, PlainSerializer, WithJsonSchema
 
-from aftersales.domain.money import parse_yuan
+from aftersales.domain.model import Actor
+from aftersales.domain.money import format_fen, parse_yuan
 
 # Times a request may name: orders, clocks, questions. Past the upper bound, deadlines
 # counted in years would leave the calendar; before the lower, zones had no standard offsets.
@@ -113,3 +114,17 @@ WireTime = Annotated[
     PlainSerializer(_iso, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
+
+
+def money_text(value: int | None) -> str | None:
+    return None if value is None else format_fen(value)
+
+
+def who(actor: Actor) -> dict[str, str]:
+    return {"role": actor.role.value, "id": actor.id}
+
+
+# Words in both languages the product speaks (no docstring: it would become the schema's description).
+class Text(BaseModel):
+    zh: str
+    en: str
