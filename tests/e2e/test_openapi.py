@@ -28,3 +28,15 @@ def test_every_action_and_resource_of_the_contract_is_documented() -> None:
                  "/api/v1/evidence/{evidence_id}/content", "/api/v1/cases/{case_id}/messages", "/api/v1/test-clock",
                  "/healthz"):
         assert path in paths, path
+
+
+def test_what_the_api_answers_is_documented() -> None:
+    """Upserts answer 200 on an update; errors are problem details; writes may be too large."""
+    paths = json.loads(COMMITTED.read_text(encoding="utf-8"))["paths"]
+    for path in ("/api/v1/orders", "/api/v1/stores"):
+        assert {"200", "201", "413", "422"} <= set(paths[path]["post"]["responses"])
+    for path in paths.values():
+        for operation in path.values():
+            for status, response in operation["responses"].items():
+                if status[0] in "45":
+                    assert list(response.get("content", {})) == ["application/problem+json"], (status, operation)

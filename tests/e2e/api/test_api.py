@@ -6,29 +6,11 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
-from aftersales.adapters.db import tables as t
 from aftersales.adapters.db.engine import Database
 from aftersales.adapters.db.repositories.cases import SqlCases
+from tests.e2e.api.helpers import assert_problem, count_cases
 from tests.e2e.conftest import ORDER, Api, make_api
-
-PROBLEM = "application/problem+json"
-
-
-def count_cases(api: Api) -> int:
-    assert api.system.db is not None
-    with api.system.db.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(t.cases)).scalar_one())
-
-
-def assert_problem(r: Any, status: int, code: str) -> dict[str, Any]:
-    assert r.status_code == status, r.text
-    assert r.headers["content-type"].startswith(PROBLEM), r.headers["content-type"]
-    body = r.json()
-    assert body["code"] == code and body["status"] == status
-    assert body["type"] == f"urn:aftersales:problem:{code}" and body["title"] and body["detail"]
-    return dict(body)
 
 
 def test_a_return_walked_through_end_to_end(db: Database) -> None:

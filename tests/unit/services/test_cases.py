@@ -12,7 +12,7 @@ import pytest
 from aftersales.domain import case as engine
 from aftersales.domain import errors
 from aftersales.domain.inputs import Context, Params
-from aftersales.domain.model import Actor, Case, CaseType, Category, Line, Role, Status
+from aftersales.domain.model import Actor, Case, CaseType, Category, Line, Party, Role, Status
 from aftersales.domain.transitions import TRANSITIONS
 from aftersales.services import commands as cmd
 from tests.builders import STORE, T0, World, make_order
@@ -486,3 +486,15 @@ def test_no_insurance_where_the_seller_bears_the_return_leg() -> None:
     c = w.act(w.open(CaseType.RETURN_REFUND, "quality", 39900), "agree")
     c = w.act(c, "ship_return", carrier="SF", tracking_no="1", fee=1500)
     assert c.freight is not None and (c.freight.insurance, c.freight.compensation) == (0, 1500)
+
+
+def test_a_partial_return_counts_what_the_orders_other_lines_refunded_against_free_shipping() -> None:
+    w = World(FakeUnitOfWork())
+    lines = [Line("l1", "毛巾", Category.GENERAL, 1, 1500), Line("l2", "浴巾", Category.GENERAL, 1, 2500),
+             Line("l3", "枕头", Category.GENERAL, 1, 8000)]
+    w.order(make_order(lines=lines, free_shipping_threshold=8800))
+    w.act(w.open(CaseType.REFUND_ONLY, "damaged", 1500, line="l1"), "agree")
+    w.advance()
+    c = w.open(CaseType.RETURN_REFUND, "size", 2500, line="l2")
+    assert c.freight is not None
+    assert (c.freight.outbound_leg, c.freight.rule) == (Party.BUYER, "buyer_preference_breaks_free_shipping")

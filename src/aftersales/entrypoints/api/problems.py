@@ -101,11 +101,17 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
+        headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it could not parse (bytes that are not UTF-8, JSON nested
+            # past the parser's depth): to a client that is an invalid request like any other.
+            return problem(422, "validation_failed", f"body: {detail}", detail_zh="请求体无法解析",
+                           instance=request.url.path, headers=headers,
+                           extra={"errors": [{"loc": ["body"], "msg": detail, "type": "body_invalid"}]})
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "validation_failed" if exc.status_code < 500 else "internal_error"
         )
-        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        headers = dict(exc.headers) if exc.headers else None
         return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)
 
     @app.exception_handler(OperationalError)
