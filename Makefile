@@ -1,15 +1,24 @@
 # Quick start: `make demo` and `make test`. Both create .venv and install first.
-PY ?= $(shell command -v python3.11 || command -v python3)
-VENV := .venv
+# The newest supported Python found here (3.13, 3.12 or 3.11); PY=/path/to/python overrides.
+PY ?= $(shell tools/find-python)
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 TIMED := tests/timed.sh
 
-.PHONY: install demo test lint unit integration e2e scenarios bench clean openapi.json docs/rules.md
+# Branch coverage of the domain and the services, measured by `make test`: it may not fall
+# below these floors. Before issue 6 it was 95.7 % and 88.8 %; after it 97.1 % and 93.7 %. The
+# floors sit a little under, as the property searches reach a few branches only on some runs.
+COVERAGE_FLOOR_DOMAIN := 96.0
+COVERAGE_FLOOR_SERVICES := 92.0
+COV = $(BIN)/coverage run --parallel-mode -m
+
+.PHONY: install demo test lint unit integration e2e scenarios coverage bench clean openapi.json docs/rules.md
 
 $(STAMP): pyproject.toml
-	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (set PY=/path/to/python3.11)")'
-	$(PY) -m venv $(VENV)
+	@test -n "$(PY)" || { echo "Python 3.11, 3.12 or 3.13 is needed (none found; set PY=/path/to/python3)"; exit 1; }
+	@$(PY) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "Python 3.11 to 3.13 is needed (set PY=/path/to/python3)")'
+	$(PY) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
 
@@ -23,26 +32,38 @@ lint: $(STAMP)
 	@$(TIMED) mypy $(BIN)/mypy
 
 unit: $(STAMP)
-	@$(TIMED) unit $(BIN)/pytest -q tests/unit
+	@$(TIMED) unit $(COV) pytest -q tests/unit
 
 integration: $(STAMP)
-	@$(TIMED) integration $(BIN)/pytest -q tests/integration
+	@$(TIMED) integration $(COV) pytest -q tests/integration
 
 e2e: $(STAMP)
-	@$(TIMED) e2e $(BIN)/pytest -q tests/e2e
+	@$(TIMED) e2e $(COV) pytest -q tests/e2e
 	@AFTERSALES_E2E_ENGINE=postgres $(TIMED) e2e-postgres $(BIN)/pytest -q -m "not slow" tests/e2e/api
 
+# Scenario files run inside the e2e tests too (one test a file); here as an operator runs them.
 scenarios: $(STAMP)
 	@$(TIMED) scenarios $(BIN)/aftersales scenario run --quiet tests/scenarios/*.yaml
 
+coverage: $(STAMP)
+	@$(BIN)/coverage combine --quiet
+	@echo "== branch coverage of src/aftersales/domain (floor $(COVERAGE_FLOOR_DOMAIN) %)"
+	@$(BIN)/coverage report --include='src/aftersales/domain/*' --skip-covered --skip-empty --precision=1 \
+		--fail-under=$(COVERAGE_FLOOR_DOMAIN)
+	@echo "== branch coverage of src/aftersales/services (floor $(COVERAGE_FLOOR_SERVICES) %)"
+	@$(BIN)/coverage report --include='src/aftersales/services/*' --skip-covered --skip-empty --precision=1 \
+		--fail-under=$(COVERAGE_FLOOR_SERVICES)
+
 # The whole suite. HYPOTHESIS_PROFILE=ci (set by .ci/run) bounds the property searches.
-test: lint unit integration e2e scenarios
+test: lint
+	@$(BIN)/coverage erase
+	@$(MAKE) --no-print-directory unit integration e2e scenarios coverage
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-* .pytest_cache .mypy_cache .ruff_cache .hypothesis .coverage .coverage.*
 
 # Regenerate the committed API contract after an intended change of the API.
 openapi.json: $(STAMP)

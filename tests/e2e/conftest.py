@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from aftersales.adapters.db.engine import Database
 from aftersales.bootstrap import Settings, System, bootstrap
 from aftersales.entrypoints.api.app import create_app
+from tests.contract import conforms
 
 ADMIN = "test-admin-token"
 ORDER = {
@@ -74,7 +75,9 @@ class Api:
 
 def make_api(db: Database, *, clock: str = "test") -> Api:
     system = bootstrap(Settings(database_url=db.url, admin_token=ADMIN, clock=clock), db=db)
-    return Api(TestClient(create_app(system), raise_server_exceptions=False), system)
+    client = TestClient(create_app(system), raise_server_exceptions=False)
+    client.event_hooks = {"request": [], "response": [conforms]}
+    return Api(client, system)
 
 
 @pytest.fixture

@@ -161,7 +161,10 @@ def test_calendar_load_stores_a_year_the_system_then_uses(tmp_path: Path) -> Non
     r = cli("calendar", "load", str(bad), env=env)
     assert r.returncode == 2 and "source" in r.stderr
     system = bootstrap(Settings(database_url=env["AFTERSALES_DATABASE_URL"]))
-    assert system.dispatch.deps.calendar.covers(year)
+    try:
+        assert system.dispatch.deps.calendar.covers(year)
+    finally:
+        system.close()
 
 
 def test_policy_lint_prints_every_clause_and_exits_1_on_a_void_one(tmp_path: Path) -> None:

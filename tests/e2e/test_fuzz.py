@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis import checks
 
 from aftersales.adapters.db import migrate
 from aftersales.adapters.db.engine import Database
@@ -42,10 +43,13 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_request_gets_a_500_or_a_bare_error(case: Any) -> None:
-    token = "fuzz-admin" if case.path.startswith("/api/v1/test-clock") else BUYER
-    response = case.call(headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code < 500, response.text
+def test_no_request_gets_a_500_or_an_answer_the_contract_does_not_describe(case: Any) -> None:
+    token = "fuzz-admin" if case.path.startswith(("/api/v1/test-clock", "/api/v1/tokens")) else BUYER
+    # schemathesis's checks: no server error, a documented status, media type, headers and schema.
+    # Not "schema-valid data is accepted": a schema cannot say which zone names exist, that an
+    # expiry is in the future or that a cursor is one the API gave out, and those are 422s.
+    response = case.call_and_validate(headers={"Authorization": f"Bearer {token}"},
+                                      excluded_checks=[checks.positive_data_acceptance])
     if response.status_code >= 400:
         assert response.headers["content-type"][0].startswith("application/problem+json"), response.text
         body = response.json()

@@ -128,3 +128,40 @@ def test_a_malformed_policy_is_refused(clauses: list[dict[str, Any]], message: s
 def test_a_policy_round_trips(pack: Pack) -> None:
     policy = policy_lint.load(FIXTURE)
     assert parse(policy.as_dict()) == policy
+
+
+CHINESE_LAW = ("消费者权益保护法", "七日无理由退货暂行办法", "淘宝", "C1 ", "C2 ", "C3 ", "T3 ", "C1 art", "T3 §")
+
+
+def test_a_lint_cites_the_law_of_the_pack_it_is_held_to() -> None:
+    """The same clauses linted against the eu pack cite EU law, never Chinese law."""
+    from aftersales.adapters import packs
+
+    eu = packs.load("eu")
+    findings = lint(policy_lint.load(FIXTURE), eu)
+    said = " ".join(f"{f.why.zh} {f.why.en}" for f in findings)
+    assert not [law for law in CHINESE_LAW if law in said], said
+    assert "SGD art. 6-7" in said
+    widened = parse({"store": "s1", "clauses": [{"id": "no-returns", "kind": "exclude_categories",
+                                                 "text": "no returns of clothes", "rule": "withdrawal_14d",
+                                                 "categories": ["apparel"]}]})
+    (finding,) = lint(widened, eu)
+    assert finding.verdict is Verdict.VOID and "CRD art. 25" in finding.why.en and "第二十六条" not in finding.why.zh
+    # Where EU law has no counterpart, the lint says the pack names none instead of borrowing one.
+    assert "this pack names no source for this" in said
+
+
+@pytest.mark.parametrize(("clause", "message"), [
+    ({"id": "x", "kind": "limit_remedies", "text": "只换不退", "reasons": ["quality"]}, "allowed_types"),
+    ({"id": "x", "kind": "limit_remedies", "text": "只换不退", "reasons": ["quality"], "allowed_types": ["swap"]},
+     "allowed_types"),
+    ({"id": "x", "kind": "refuse_reasons", "text": "不退"}, "reasons"),
+    ({"id": "x", "kind": "freight", "text": "运费", "return_leg": "nobody"}, "buyer or seller"),
+    ({"id": "x", "kind": "exclude_categories", "text": "不退", "rule": "no_reason_7d"}, "categories"),
+    ({"id": "x", "kind": "extend_window", "text": "更长", "length": "30d"}, "rule"),
+    ({"id": "x", "kind": "extend_window", "text": "  ", "rule": "no_reason_7d", "length": "30d"}, "text"),
+    ({"id": "x", "kind": "freight", "text": "运费", "types": ["teleport"], "return_leg": "seller"}, "teleport"),
+])
+def test_each_kind_of_clause_has_a_shape(clause: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidPolicy, match=message):
+        parse({"store": "s1", "clauses": [clause]})

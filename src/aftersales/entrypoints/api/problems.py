@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from aftersales.domain import errors
 
@@ -50,7 +51,13 @@ def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for these error statuses: problem details, in their own media type."""
     from aftersales.entrypoints.schemas.responses import Problem
 
-    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}} for s in statuses}
+    return {s: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": DESCRIPTIONS[s]} for s in statuses}
+
+
+# Our own words for the statuses we document: Python's own changed between versions (3.13's
+# "Unprocessable Content"), and the contract must read the same on every supported Python.
+DESCRIPTIONS = {401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+                413: "Request Entity Too Large", 422: "Unprocessable Entity", 503: "Service Unavailable"}
 
 
 RESERVED = frozenset({"type", "title", "status", "code", "detail", "detail_zh", "instance"})
@@ -83,6 +90,16 @@ def from_domain(exc: errors.DomainError, request: Request | None = None) -> Resp
                    instance=str(request.url.path) if request is not None else None, headers=headers, extra=exc.extra)
 
 
+def _allowed(request: Request) -> str:
+    """Every method the path answers to: Starlette names only those of the first route it matched."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        match, _ = route.matches({**request.scope, "method": "\x00"})
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> Response:
@@ -112,6 +129,8 @@ def install(app: FastAPI) -> None:
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "validation_failed" if exc.status_code < 500 else "internal_error"
         )
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": _allowed(request)}
         return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)
 
     @app.exception_handler(OperationalError)

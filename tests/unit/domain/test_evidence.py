@@ -1,0 +1,35 @@
+"""Which files are accepted as evidence: sniffed from their bytes, never from their name."""
+
+from __future__ import annotations
+
+import pytest
+
+from aftersales.domain import errors
+from aftersales.domain.evidence import MAX_BYTES, check_file, sniff
+
+PNG = bytes.fromhex("89504e470d0a1a0a") + b"\x00" * 8
+
+
+@pytest.mark.parametrize(("data", "ctype"), [
+    (PNG, "image/png"), (b"\xff\xd8\xff\xe0", "image/jpeg"), (b"GIF89a..", "image/gif"),
+    (b"%PDF-1.7", "application/pdf"),
+    (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"), ("卖家说…".encode(), "text/plain"),
+    (b"MZ\x90\x00", None), (b"text with a \x00 NUL", None),
+])
+def test_the_bytes_say_what_a_file_is(data: bytes, ctype: str | None) -> None:
+    assert sniff(data) == ctype
+
+
+@pytest.mark.parametrize(("kind", "content", "filename", "field"), [
+    ("Photo!", PNG, "a.png", "kind"), ("photo", b"", "a.png", "file"), ("photo", PNG, "a\x00.png", "file"),
+    ("photo", PNG, "x" * 256, "file"), ("photo", b"MZ\x90\x00", "a.jpg", "file"),
+    ("photo", PNG + b"\x00" * MAX_BYTES, "a.png", "file"),
+])
+def test_an_unacceptable_upload_names_its_field(kind: str, content: bytes, filename: str, field: str) -> None:
+    with pytest.raises(errors.ValidationFailed) as refused:
+        check_file(kind, content, filename)
+    assert refused.value.extra["field"] == field
+
+
+def test_a_marketplace_may_name_its_own_kinds() -> None:
+    assert check_file("customs_declaration", PNG, None) == "image/png"
