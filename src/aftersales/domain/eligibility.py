@@ -139,10 +139,20 @@ class LineFacts:
     store_rules: tuple[EligibilityRule, ...] = ()
 
 
+# Every type and reason pair in the contract's order (iterating the enums anew costs more than answering).
+_PAIRS: tuple[tuple[CaseType, Reason], ...] = tuple((t, r) for t in CaseType for r in Reason)
+
+
+@lru_cache(maxsize=64)
+def _overridden_pairs(pack: Pack) -> frozenset[tuple[CaseType, Reason]]:
+    """The pairs where a rule of the pack replaces others: only these need the overrides worked out."""
+    return frozenset(pair for pair, rules in pack.pair_rules.items() if any(rule.overrides for rule in rules))
+
+
 def options(facts: LineFacts, at: datetime) -> list[Option]:
     """One answer for every type and reason pair, in the contract's order."""
     line_ = _LineAssessor(facts, at)
-    return [line_.answer(t, r) for t in CaseType for r in Reason]
+    return [line_.answer(t, r) for t, r in _PAIRS]
 
 
 def assess(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime) -> Option:
@@ -171,6 +181,10 @@ def require(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime)
 # that has closed (the buyer is told when), then one that has not opened yet, then a rule
 # the line's category is excluded from. With none of these, no rule speaks to the pair.
 PRECEDENCE = ("allowed", "reopened", "expired", "not_started", "excluded")
+# Where each kind sits in that order: an answer's candidates are kept in a list in this order,
+# and the first present wins.
+_ALLOWED, _REOPENED, _EXPIRED, _NOT_STARTED, _EXCLUDED = (PRECEDENCE.index(k) for k in (
+    "allowed", "reopened", "expired", "not_started", "excluded"))
 
 
 def _later(a: datetime | None, b: datetime | None) -> bool:
@@ -187,6 +201,8 @@ class _LineAssessor:
         self.order, self.line, self.pack, self.history = facts.order, facts.line, facts.pack, facts.history
         self.cal = facts.calendar
         self.windows: dict[str, _WindowState] = {}
+        self.exclusions: dict[str, Text | None] = {}
+        self.overridden = _overridden_pairs(facts.pack)
         self.texts: dict[tuple[object, ...], Text] = {}
         self.blocked = self._blocked()
 
@@ -216,16 +232,21 @@ class _LineAssessor:
             text = self.texts[key] = build(*args)
         return text
 
-    def _candidates(self, t: CaseType, r: Reason) -> list[EligibilityRule]:
+    def _exclusion_of(self, rule: EligibilityRule) -> Text | None:
+        if rule.id not in self.exclusions:
+            self.exclusions[rule.id] = _exclusion(rule, self.line)
+        return self.exclusions[rule.id]
+
+    def _candidates(self, t: CaseType, r: Reason) -> tuple[EligibilityRule, ...]:
         rules = self.pack.pair_rules[(t, r)]
         if self.facts.store_rules:
             klass = REASON_CLASS[r]
             rules = rules + tuple(rule for rule in self.facts.store_rules if rule.covers(t, r, klass))
         overridden: set[str] = set()
         for rule in rules:
-            if rule.overrides and _exclusion(rule, self.line) is None:
+            if rule.overrides and self._exclusion_of(rule) is None:
                 overridden |= rule.overrides
-        return [rule for rule in rules if rule.id not in overridden]
+        return tuple(rule for rule in rules if rule.id not in overridden) if overridden else rules
 
     def _state(self, rule: EligibilityRule, t: CaseType) -> _WindowState:
         state = self.windows.get(rule.id)
@@ -235,41 +256,46 @@ class _LineAssessor:
             state = _limited(rule, t, state, self.order, self.at, self.pack, self.cal)
         return state
 
-    def _classify(self, t: CaseType, r: Reason) -> dict[str, tuple[EligibilityRule, Any]]:
-        """The best rule of each kind of answer for the pair (the kinds of PRECEDENCE)."""
-        found: dict[str, tuple[EligibilityRule, Any]] = {}
-        for rule in self._candidates(t, r):
-            why = _exclusion(rule, self.line)
+    def _classify(self, t: CaseType, r: Reason) -> list[tuple[EligibilityRule, Any] | None]:
+        """The best rule of each kind of answer for the pair, in the order of PRECEDENCE."""
+        found: list[tuple[EligibilityRule, Any] | None] = [None] * len(PRECEDENCE)
+        exclusions, windows, at = self.exclusions, self.windows, self.at
+        simple = not self.facts.store_rules and (t, r) not in self.overridden
+        for rule in self.pack.pair_rules[(t, r)] if simple else self._candidates(t, r):
+            # Inlined lookups of what the line's other pairs already worked out: a line is asked
+            # all 50 pairs, and this loop is where eligibility spends its time.
+            why = exclusions[rule.id] if rule.id in exclusions else self._exclusion_of(rule)
             if why is not None:
-                found.setdefault("excluded", (rule, why))
+                found[_EXCLUDED] = found[_EXCLUDED] or (rule, why)
                 continue
-            state = self._state(rule, t)
-            if state.open_at(self.at):
-                # The latest-ending allowing rule answers.
-                if "allowed" not in found or _later(state.deadline, found["allowed"][1].deadline):
-                    found["allowed"] = (rule, state)
+            state = windows.get(rule.id) if not rule.type_limits else None
+            if state is None:
+                state = self._state(rule, t)
+            if state.started and (state.deadline is None or at < state.deadline):
+                kind = _ALLOWED  # the latest-ending allowing rule answers
             elif state.started:
-                if "expired" not in found or _later(state.deadline, found["expired"][1].deadline):
-                    found["expired"] = (rule, state)
+                kind = _EXPIRED  # the latest-ending closed one says when it closed
             else:
-                found.setdefault("not_started", (rule, None))
+                found[_NOT_STARTED] = found[_NOT_STARTED] or (rule, None)
+                continue
+            best = found[kind]
+            if best is None or _later(state.deadline, best[1].deadline):
+                found[kind] = (rule, state)
         # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
         # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
-        until = self.history.reopened_until
-        if ("expired" in found and until is not None and self.at < until
+        expired, until = found[_EXPIRED], self.history.reopened_until
+        if (expired is not None and until is not None and self.at < until
                 and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
-            found["reopened"] = (found["expired"][0], until)
+            found[_REOPENED] = (expired[0], until)
         return found
 
     def answer(self, t: CaseType, r: Reason) -> Option:
         if self.blocked is not None:
             rule_id, text, verdict = self.blocked
             return Option(t, r, False, None, rule_id, text, verdict)
-        found = self._classify(t, r)
-        for kind in PRECEDENCE:
-            if kind in found:
-                rule, detail = found[kind]
-                return _ANSWERS[kind](self, t, r, rule, detail)
+        for kind, hit in enumerate(self._classify(t, r)):
+            if hit is not None:
+                return _ANSWERS[kind](self, t, r, *hit)
         return Option(t, r, False, None, "no_rule", _no_rule_text(self.pack, t, r), Verdict.NOT_ELIGIBLE)
 
     def _allowed(self, t: CaseType, r: Reason, rule: EligibilityRule, state: _WindowState) -> Option:
@@ -293,14 +319,15 @@ class _LineAssessor:
         return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
 
 
-_ANSWERS: dict[str, Callable[..., Option]] = {
+_BUILDERS: dict[str, Callable[..., Option]] = {
     "allowed": _LineAssessor._allowed,
     "reopened": _LineAssessor._reopened,
     "expired": _LineAssessor._expired,
     "not_started": _LineAssessor._not_started,
     "excluded": _LineAssessor._excluded,
 }
-assert set(_ANSWERS) == set(PRECEDENCE)
+# The answer of each kind, in the order of PRECEDENCE.
+_ANSWERS = tuple(_BUILDERS[kind] for kind in PRECEDENCE)
 
 
 @lru_cache(maxsize=1024)

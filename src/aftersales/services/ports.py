@@ -210,7 +210,8 @@ class TokenRepository(Protocol):
         ...
 
     def lookup(self, token_hash: str) -> TokenRecord | None:
-        """The token with this hash, revoked or not."""
+        """The token with this hash, revoked or not. A single read, outside any transaction: every
+        request asks it first."""
         ...
 
     def revoke(self, token_id: int, at: datetime) -> bool:

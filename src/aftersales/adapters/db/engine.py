@@ -79,6 +79,19 @@ class Database:
             with conn.begin():
                 yield conn
 
+    def read_one(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """One row of a single-statement read, straight through the driver on a pooled connection:
+        no transaction of ours around it (the statement is its own), no SQLAlchemy on the way."""
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            raw.close()  # back to the pool, which ends the driver's own transaction
+        return None if row is None else tuple(row)
+
     def writable(self, timeout: float) -> bool:
         """Whether a write could begin within ``timeout`` seconds, without writing anything."""
         if getattr(self._writer, "active", False):

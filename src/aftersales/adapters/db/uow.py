@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from sqlalchemy import Connection, Table
 
@@ -23,9 +23,46 @@ from aftersales.adapters.db.repositories.tokens import SqlTokens
 from aftersales.adapters.db.statements import upsert_statement
 from aftersales.domain.stores import Store
 
+R = TypeVar("R")
+
+
+class _Repository(Generic[R]):
+    """A repository made on first use and kept: a request touches a few of the eleven, and a
+    unit of work is made for every request (making them all cost more than the SQL of a read)."""
+
+    def __init__(self, kind: Callable[[Any], R]) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: SqlUnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repo = uow.__dict__[self.name] = self.kind(uow)
+        return repo
+
 
 class SqlUnitOfWork:
     """One transaction at a time over one connection; not shared between threads."""
+
+    stores = _Repository(SqlStores)
+    orders = _Repository(SqlOrders)
+    cases = _Repository(SqlCases)
+    timers = _Repository(SqlTimers)
+    payouts = _Repository(SqlPayouts)
+    evidence = _Repository(SqlEvidence)
+    messages = _Repository(SqlMessages)
+    reopenings = _Repository(SqlReopenings)
+    idempotency = _Repository(SqlIdempotency)
+    tokens = _Repository(SqlTokens)
+    system = _Repository(SqlSystem)
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -35,17 +72,6 @@ class SqlUnitOfWork:
         # case rows as read, so an update writes only the columns that changed.
         self.seen_stores: dict[str, Store] = {}
         self.seen_cases: dict[str, dict[str, Any]] = {}
-        self.stores = SqlStores(self)
-        self.orders = SqlOrders(self)
-        self.cases = SqlCases(self)
-        self.timers = SqlTimers(self)
-        self.payouts = SqlPayouts(self)
-        self.evidence = SqlEvidence(self)
-        self.messages = SqlMessages(self)
-        self.reopenings = SqlReopenings(self)
-        self.idempotency = SqlIdempotency(self)
-        self.tokens = SqlTokens(self)
-        self.system = SqlSystem(self)
 
     @property
     def conn(self) -> Connection:

@@ -19,7 +19,9 @@ from aftersales.services import queries as q
 T = TypeVar("T")
 
 
-def system(request: Request) -> System:
+def system_of(request: Request) -> System:
+    """The system the app serves. Read from the app, not declared as a dependency: FastAPI's
+    resolution of a dependency costs more than this (measured; docs/performance.md)."""
     s: System = request.app.state.system
     return s
 
@@ -28,7 +30,9 @@ def principal(request: Request, authorization: Annotated[str | None, Header()] =
     """The caller, from ``Authorization: Bearer <token>``; checked on every request."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise errors.Unauthorized("send Authorization: Bearer <token>", "请提供访问令牌")
-    return system(request).dispatch(q.Authenticate(token=authorization[7:].strip()))
+    dispatch = request.app.state.system.dispatch
+    actor: Actor = dispatch(q.Authenticate(token=authorization[7:].strip()))
+    return actor
 
 
 # async: it runs in the request's own context, so the zone it sets is seen by the
@@ -48,7 +52,6 @@ async def zone(
 
 
 Who = Annotated[Actor, Depends(principal)]
-Sys = Annotated[System, Depends(system)]
 TZ = Depends(zone)
 
 

@@ -60,6 +60,11 @@ def _not_replayable(request: Request) -> Response:
         instance=request.url.path)
 
 
+def _plain(value: Any) -> Any:
+    """A request body as JSON for its fingerprint; dumped only when a key asks for one."""
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else str(value)
+
+
 def write(system: System, request: Request, actor: Actor, payload: Any, command: c.Request[Any],
           render: Callable[[Any], Reply], response: Response, *, replayable: bool = True) -> Any:
     """Dispatch ``command`` (once per Idempotency-Key, when one is sent) and answer with ``render``."""
@@ -71,7 +76,7 @@ def write(system: System, request: Request, actor: Actor, payload: Any, command:
     if not 1 <= len(key) <= 255:
         raise errors.ValidationFailed("Idempotency-Key must be 1 to 255 characters", "Idempotency-Key 长度无效",
                                       field="Idempotency-Key")
-    canonical = json.dumps([request.method, request.url.path, payload], sort_keys=True, default=str)
+    canonical = json.dumps([request.method, request.url.path, payload], sort_keys=True, default=_plain)
     fresh: list[Reply] = []
 
     def keep(outcome: object) -> StoredReply:

@@ -12,7 +12,7 @@ from aftersales.domain.model import Category, Order, Reopening
 from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Pack
 from aftersales.domain.stores import Store, StorePolicy
-from aftersales.entrypoints.schemas.types import Money, Text, WireTime, money_text, shown, who
+from aftersales.entrypoints.schemas.types import MoneyOut, Text, WireTime, money_text, shown, who
 from aftersales.services.values import IssuedToken, TokenRecord
 
 
@@ -21,10 +21,10 @@ class LineOut(BaseModel):
     title: str
     category: Category
     quantity: int
-    paid: Money
+    paid: MoneyOut
     no_reason_waived: bool
     usage_days: int | None
-    return_insurance_cap: Money | None
+    return_insurance_cap: MoneyOut | None
 
 
 class OrderOut(BaseModel):
@@ -35,8 +35,8 @@ class OrderOut(BaseModel):
     shipped_at: WireTime | None
     delivered_at: WireTime | None
     completed_at: WireTime | None
-    shipping_fee: Money
-    free_shipping_threshold: Money | None
+    shipping_fee: MoneyOut
+    free_shipping_threshold: MoneyOut | None
     lines: list[LineOut]
 
     @classmethod

@@ -45,7 +45,7 @@ from aftersales.entrypoints.schemas.platform import (
     TokenList,
     TokenOut,
 )
-from aftersales.entrypoints.schemas.types import Money, Text, WireTime, money_text, shown, who
+from aftersales.entrypoints.schemas.types import MoneyOut, Text, WireTime, money_text, shown, who
 from aftersales.services.values import QueueItem
 
 
@@ -53,15 +53,15 @@ class FreightOut(BaseModel):
     return_leg: Literal["buyer", "seller"] | None
     outbound_leg: Literal["buyer", "seller"] | None
     replacement_leg: Literal["buyer", "seller"] | None
-    compensation: Money
-    insurance: Money
+    compensation: MoneyOut
+    insurance: MoneyOut
     rule: str
 
 
 class ShipmentOut(BaseModel):
     carrier: str
     tracking_no: str
-    fee: Money | None
+    fee: MoneyOut | None
     at: WireTime
 
     @classmethod
@@ -73,7 +73,7 @@ class ShipmentOut(BaseModel):
 
 class RulingOut(BaseModel):
     outcome: RulingOutcome
-    amount: Money | None
+    amount: MoneyOut | None
     fault: Party | None
     note: str | None
     agent_id: str
@@ -95,9 +95,9 @@ class CaseOut(BaseModel):
     reason: Reason
     status: str
     phase: str
-    amount: Money
-    refunded: Money
-    line_paid: Money
+    amount: MoneyOut
+    refunded: MoneyOut
+    line_paid: MoneyOut
     deadline: WireTime | None
     deadline_action: str | None
     deadline_rule: str | None
@@ -282,7 +282,7 @@ class InterventionOut(BaseModel):
     store_id: str
     type: CaseType
     reason: Reason
-    amount: Money
+    amount: MoneyOut
     # Why an agent must look at a case that is not in review ("timer_failed"); null for one in review.
     attention: str | None = None
 

@@ -8,7 +8,7 @@ the year 9999), with a 422 naming the field instead of a 500.
 from __future__ import annotations
 
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated, Any, overload
 from zoneinfo import ZoneInfo
 
@@ -70,6 +70,8 @@ Money = Annotated[
     Field(pattern=MONEY_PATTERN, examples=["199.00"], description="yuan, two decimals"),
     AfterValidator(_valid_money),
 ]
+# Money in an answer: written by format_fen, so its shape is documented, not checked again.
+MoneyOut = Annotated[str, Field(pattern=MONEY_PATTERN, examples=["199.00"], description="yuan, two decimals")]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 ShortText = Annotated[Str, Field(min_length=1, max_length=200)]
 LongText = Annotated[Str, Field(max_length=4000)]
@@ -98,7 +100,7 @@ def shown(value: datetime | None, zone: ZoneInfo) -> datetime | None:
         return None
     local = value.astimezone(display_zone.get() or zone)
     offset = local.utcoffset()
-    if offset is not None and offset % timedelta(minutes=1):
+    if offset is not None and (offset.seconds % 60 or offset.microseconds):
         # A historical local mean time (+08:05:43) is no RFC 3339 offset: say it in UTC.
         return value.astimezone(UTC)
     return local

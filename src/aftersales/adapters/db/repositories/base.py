@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import Connection, Table
 
+from aftersales.adapters.db.engine import Database
 from aftersales.domain.stores import Store
 
 
@@ -21,6 +22,9 @@ class Tx(Protocol):
 
     @property
     def writing(self) -> bool: ...
+
+    @property
+    def db(self) -> Database: ...
 
     seen_stores: dict[str, Store]
     seen_cases: dict[str, dict[str, Any]]

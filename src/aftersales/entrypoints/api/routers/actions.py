@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Request, Response
 
 from aftersales.domain.model import Actor, Case
 from aftersales.domain.transitions import PUBLIC_ACTIONS
-from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, WRITE_ERRORS, etag, parse_if_match
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, ActionIn
@@ -19,28 +19,30 @@ router = APIRouter(tags=["actions"])
 IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
-async def _act(action: str, case_id: str, body: ActionIn, actor: Actor, sys: Any, request: Request,
-               response: Response, if_match: str | None) -> Any:
+async def _act(action: str, case_id: str, body: ActionIn, actor: Actor, request: Request, response: Response,
+               if_match: str | None) -> Any:
+    sys = system_of(request)
+
     def render(case: Case) -> Reply:
         return Reply(CaseOut.from_case(case, sys.pack, actor.role), 200, {"ETag": etag(case.version)})
 
     command = body.command(actor, case_id, action, parse_if_match(if_match))
-    payload = {"body": body.model_dump(mode="json"), "if_match": if_match}
+    payload = {"body": body, "if_match": if_match}
     return await off_loop(write, sys, request, actor, payload, command, render, response)
 
 
 def _route(action: str, body_model: type[ActionIn]) -> None:
     if any(f.is_required() for f in body_model.model_fields.values()):
         # refuse, ship_return, rule …: a body is required, and FastAPI says so with a 422.
-        async def endpoint(case_id: str, actor: Who, sys: Sys, request: Request, response: Response,
+        async def endpoint(case_id: str, actor: Who, request: Request, response: Response,
                            body: body_model, if_match: IfMatch = None) -> Any:  # type: ignore[valid-type]
-            return await _act(action, case_id, body, actor, sys, request, response, if_match)
+            return await _act(action, case_id, body, actor, request, response, if_match)
     else:
         async def endpoint(  # type: ignore[misc]  # agree, withdraw …: the body (a note, evidence) is optional
-            case_id: str, actor: Who, sys: Sys, request: Request, response: Response,
+            case_id: str, actor: Who, request: Request, response: Response,
             body: body_model | None = None, if_match: IfMatch = None,  # type: ignore[valid-type]
         ) -> Any:
-            return await _act(action, case_id, body if body is not None else body_model(), actor, sys, request,
+            return await _act(action, case_id, body if body is not None else body_model(), actor, request,
                               response, if_match)
 
     router.post(f"{API}/cases/{{case_id}}/{action}", response_model=CaseOut, responses=WRITE_ERRORS,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
 
 from aftersales.domain import errors
 from aftersales.domain.evidence import MAX_BYTES, EvidenceItem
-from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, parse_if_match
 from aftersales.entrypoints.schemas.responses import EvidenceList, EvidenceOut
@@ -39,9 +39,10 @@ def _upload(sys: Any, request: Request, response: Response, actor: Any, file: Up
 
 @router.post(f"{API}/evidence", response_model=EvidenceOut, status_code=201, responses=WRITE_ERRORS,
              operation_id="evidence_upload", dependencies=[TZ])
-async def evidence_upload(actor: Who, sys: Sys, request: Request, response: Response,
+async def evidence_upload(actor: Who, request: Request, response: Response,
                           file: Annotated[UploadFile, File()], kind: Annotated[str, Form()]) -> Any:
     """Upload a file to cite in an action (open, refuse …); it joins the case that cites it."""
+    sys = system_of(request)
     def make(data: bytes) -> c.UploadEvidence:
         return c.UploadEvidence(actor=actor, kind=kind, content=data, filename=file.filename)
 
@@ -51,9 +52,10 @@ async def evidence_upload(actor: Who, sys: Sys, request: Request, response: Resp
 @router.post(f"{API}/cases/{{case_id}}/evidence", response_model=EvidenceOut, status_code=201,
              responses=WRITE_ERRORS, operation_id="case_evidence_upload", dependencies=[TZ])
 async def case_evidence_upload(
-    case_id: str, actor: Who, sys: Sys, request: Request, response: Response, file: Annotated[UploadFile, File()],
+    case_id: str, actor: Who, request: Request, response: Response, file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form()], if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> Any:
+    sys = system_of(request)
     expected = parse_if_match(if_match)
 
     def make(data: bytes) -> c.AttachEvidence:
@@ -65,14 +67,16 @@ async def case_evidence_upload(
 
 @router.get(f"{API}/cases/{{case_id}}/evidence", response_model=EvidenceList, responses=READ_ERRORS,
             operation_id="case_evidence_list", dependencies=[TZ])
-async def case_evidence_list(case_id: str, actor: Who, sys: Sys) -> EvidenceList:
+async def case_evidence_list(case_id: str, actor: Who, request: Request) -> EvidenceList:
+    sys = system_of(request)
     items = await off_loop(sys.dispatch, q.CaseEvidence(actor=actor, case_id=case_id))
     return EvidenceList(data=[EvidenceOut.from_item(e, sys.pack) for e in items], has_more=False, next_cursor=None)
 
 
 @router.get(f"{API}/evidence/{{evidence_id}}/content", responses={200: {"content": {"*/*": {}}}, **READ_ERRORS},
             operation_id="evidence_content")
-async def evidence_content(evidence_id: str, actor: Who, sys: Sys) -> Response:
+async def evidence_content(evidence_id: str, actor: Who, request: Request) -> Response:
+    sys = system_of(request)
     item, data = await off_loop(sys.dispatch, q.EvidenceContent(actor=actor, evidence_id=evidence_id))
     return Response(data, media_type=item.content_type, headers={
         "Content-Disposition": "attachment", "ETag": f'"{item.sha256}"'})

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from aftersales.domain.model import Order, Reopening
-from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS
 from aftersales.entrypoints.schemas.requests import OrderIn, ReopenIn
@@ -20,19 +20,21 @@ router = APIRouter()
 
 @router.post(f"{API}/orders", response_model=OrderOut, status_code=201, operation_id="order_upsert", tags=["orders"],
              responses={200: {"model": OrderOut, "description": "Updated"}, **WRITE_ERRORS}, dependencies=[TZ])
-async def order_upsert(body: OrderIn, actor: Who, sys: Sys, request: Request, response: Response) -> Any:
+async def order_upsert(body: OrderIn, actor: Who, request: Request, response: Response) -> Any:
     """Create an order (201) or fill in and advance its progress (200); times after now count as not yet."""
+    sys = system_of(request)
     command = body.command(actor)
 
     def render(created: bool) -> Reply:
         return Reply(OrderOut.from_order(command.order, sys.pack), 201 if created else 200)
 
-    return await off_loop(write, sys, request, actor, body.model_dump(mode="json"), command, render, response)
+    return await off_loop(write, sys, request, actor, body, command, render, response)
 
 
 @router.get(f"{API}/orders/{{order_id}}", response_model=OrderOut, responses=READ_ERRORS, operation_id="order_get",
             tags=["orders"], dependencies=[TZ])
-async def order_get(order_id: str, actor: Who, sys: Sys) -> OrderOut:
+async def order_get(order_id: str, actor: Who, request: Request) -> OrderOut:
+    sys = system_of(request)
     order: Order = await off_loop(sys.dispatch, q.GetOrder(actor=actor, order_id=order_id))
     return OrderOut.from_order(order, sys.pack)
 
@@ -40,9 +42,10 @@ async def order_get(order_id: str, actor: Who, sys: Sys) -> OrderOut:
 @router.get(f"{API}/orders/{{order_id}}/lines/{{line_id}}/eligibility", response_model=EligibilityOut,
             responses=READ_ERRORS, tags=["cases"], operation_id="line_eligibility", dependencies=[TZ])
 async def line_eligibility(
-    order_id: str, line_id: str, actor: Who, sys: Sys,
+    order_id: str, line_id: str, actor: Who, request: Request,
     at: Annotated[Instant | None, Query(description="ask as of this instant (default: now)")] = None,
 ) -> EligibilityOut:
+    sys = system_of(request)
     when, options = await off_loop(sys.dispatch, q.LineEligibility(actor=actor, order_id=order_id, line_id=line_id,
                                                                    at=at))
     return EligibilityOut.from_options(order_id, line_id, when, options, sys.pack)
@@ -50,19 +53,21 @@ async def line_eligibility(
 
 @router.post(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopen", response_model=ReopeningOut, status_code=201,
              responses=WRITE_ERRORS, tags=["cases"], operation_id="line_reopen", dependencies=[TZ])
-async def line_reopen(order_id: str, line_id: str, body: ReopenIn, actor: Who, sys: Sys, request: Request,
+async def line_reopen(order_id: str, line_id: str, body: ReopenIn, actor: Who, request: Request,
                       response: Response) -> Any:
     """After review, reopen a line's closed windows for N days (one more after-sale claim)."""
+    sys = system_of(request)
     def render(grant: Reopening) -> Reply:
         return Reply(ReopeningOut.from_reopening(grant, sys.pack), 201)
 
-    return await off_loop(write, sys, request, actor, body.model_dump(mode="json"),
+    return await off_loop(write, sys, request, actor, body,
                           body.command(actor, order_id, line_id), render, response)
 
 
 @router.get(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopenings", response_model=ReopeningList,
             responses=READ_ERRORS, tags=["cases"], operation_id="line_reopenings", dependencies=[TZ])
-async def line_reopenings(order_id: str, line_id: str, actor: Who, sys: Sys) -> ReopeningList:
+async def line_reopenings(order_id: str, line_id: str, actor: Who, request: Request) -> ReopeningList:
+    sys = system_of(request)
     grants = await off_loop(sys.dispatch, q.LineReopenings(actor=actor, order_id=order_id, line_id=line_id))
     return ReopeningList(data=[ReopeningOut.from_reopening(g, sys.pack) for g in grants], has_more=False,
                          next_cursor=None)

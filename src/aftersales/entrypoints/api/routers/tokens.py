@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from aftersales.entrypoints.api import pagination
-from aftersales.entrypoints.api.deps import TZ, Sys, Who, off_loop
+from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS
 from aftersales.entrypoints.schemas.requests import TokenIn
@@ -21,24 +21,26 @@ router = APIRouter(tags=["auth"])
 
 @router.post(f"{API}/tokens", response_model=TokenOut, status_code=201, responses=WRITE_ERRORS,
              operation_id="token_create", dependencies=[TZ])
-async def token_create(body: TokenIn, actor: Who, sys: Sys, request: Request, response: Response) -> Any:
+async def token_create(body: TokenIn, actor: Who, request: Request, response: Response) -> Any:
     """Issue a token (operator). It is in this answer only: stored hashed, and a retry with the
     same Idempotency-Key is answered 409 `token_not_replayable`, never with the token again."""
+    sys = system_of(request)
     def render(issued: IssuedToken) -> Reply:
         return Reply(TokenOut.from_issued(issued, sys.pack), 201)
 
-    return await off_loop(write, sys, request, actor, body.model_dump(mode="json"), body.command(actor), render,
+    return await off_loop(write, sys, request, actor, body, body.command(actor), render,
                           response, replayable=False)
 
 
 @router.get(f"{API}/tokens", response_model=TokenList, responses=READ_ERRORS, operation_id="token_list",
             dependencies=[TZ])
 async def token_list(
-    actor: Who, sys: Sys,
+    actor: Who, request: Request,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> TokenList:
     """Tokens issued, oldest first: who each speaks for, its expiry and revocation, never the token."""
+    sys = system_of(request)
     page = await off_loop(sys.dispatch, q.ListTokens(actor=actor, after=pagination.decode_int(cursor) or 0,
                                                      limit=limit))
     return TokenList(data=[TokenInfoOut.from_record(t, sys.pack) for t in page.items], has_more=page.after is not None,
@@ -46,7 +48,9 @@ async def token_list(
 
 
 @router.delete(f"{API}/tokens/{{token_id}}", status_code=204, responses=READ_ERRORS, operation_id="token_revoke")
-async def token_revoke(token_id: Annotated[int, Path(ge=1, le=pagination.MAX_KEY)], actor: Who, sys: Sys) -> Response:
+async def token_revoke(token_id: Annotated[int, Path(ge=1, le=pagination.MAX_KEY)], actor: Who,
+                       request: Request) -> Response:
     """Revoke a token (operator): refused from the next request on, by every process."""
+    sys = system_of(request)
     await off_loop(sys.dispatch, c.RevokeToken(actor=actor, token_id=token_id))
     return Response(status_code=204)
