@@ -17,7 +17,7 @@ COV = $(BIN)/coverage run --parallel-mode -m
 
 $(STAMP): pyproject.toml
 	@test -n "$(PY)" || { echo "Python 3.11, 3.12 or 3.13 is needed (none found; set PY=/path/to/python3)"; exit 1; }
-	@$(PY) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "Python 3.11 to 3.13 is needed (set PY=/path/to/python3)")'
+	@tools/find-python --check $(PY)
 	$(PY) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $(STAMP)
