@@ -13,7 +13,8 @@ COVERAGE_FLOOR_DOMAIN := 96.0
 COVERAGE_FLOOR_SERVICES := 92.0
 COV = $(BIN)/coverage run --parallel-mode -m
 
-.PHONY: install demo test lint unit integration e2e scenarios coverage bench clean openapi.json docs/rules.md
+.PHONY: install demo test lint unit integration e2e browser scenarios coverage bench clean openapi.json docs/rules.md \
+	i18n screenshots
 
 $(STAMP): pyproject.toml
 	@test -n "$(PY)" || { echo "Python 3.11, 3.12 or 3.13 is needed (none found; set PY=/path/to/python3)"; exit 1; }
@@ -28,8 +29,9 @@ demo: $(STAMP)
 	$(BIN)/aftersales demo
 
 lint: $(STAMP)
-	@$(TIMED) ruff $(BIN)/ruff check src tests bench
+	@$(TIMED) ruff $(BIN)/ruff check src tests bench tools
 	@$(TIMED) mypy $(BIN)/mypy
+	@$(TIMED) i18n-check $(BIN)/python tools/i18n-check.py
 
 unit: $(STAMP)
 	@$(TIMED) unit $(COV) pytest -q tests/unit
@@ -39,7 +41,11 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	@$(TIMED) e2e $(COV) pytest -q tests/e2e
-	@AFTERSALES_E2E_ENGINE=postgres $(TIMED) e2e-postgres $(BIN)/pytest -q -m "not slow" tests/e2e/api
+	@AFTERSALES_E2E_ENGINE=postgres $(TIMED) e2e-postgres $(BIN)/pytest -q -m "not slow" tests/e2e/api tests/e2e/web
+
+# Pages in a real browser (Debian's Chromium; skipped loudly without it, a failure in CI).
+browser: $(STAMP)
+	@$(TIMED) browser $(COV) pytest -q tests/browser
 
 # Scenario files run inside the e2e tests too (one test a file); here as an operator runs them.
 scenarios: $(STAMP)
@@ -57,7 +63,7 @@ coverage: $(STAMP)
 # The whole suite. HYPOTHESIS_PROFILE=ci (set by .ci/run) bounds the property searches.
 test: lint
 	@$(BIN)/coverage erase
-	@$(MAKE) --no-print-directory unit integration e2e scenarios coverage
+	@$(MAKE) --no-print-directory unit integration e2e browser scenarios coverage
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
@@ -68,6 +74,21 @@ clean:
 # Regenerate the committed API contract after an intended change of the API.
 openapi.json: $(STAMP)
 	$(BIN)/python -m aftersales.entrypoints.api.openapi > openapi.json
+
+# The pages' messages: extract them from the code and templates, add new ones to both catalogs
+# (src/aftersales/entrypoints/web/locale), check that each is translated, and compile them.
+I18N := src/aftersales/entrypoints/web/locale
+i18n: $(STAMP)
+	@mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d $(I18N) --ignore-obsolete --no-wrap
+	$(BIN)/python tools/i18n-check.py
+	$(BIN)/pybabel compile -d $(I18N) --statistics
+	@find $(I18N) -name '*.mo' -delete  # the app reads the .po files; nothing compiled is kept
+
+# Every main page in both languages, phone and desk, from the demo's data (docs/screenshots).
+screenshots: $(STAMP)
+	$(BIN)/python tools/screenshots.py
 
 # Regenerate the rules page after changing a pack.
 docs/rules.md: $(STAMP)

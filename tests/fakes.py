@@ -24,7 +24,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import StoredReply, TokenRecord
+from aftersales.services.values import StoredReply, TokenRecord, User
 
 
 @dataclass
@@ -41,6 +41,8 @@ class _Data:
     reopenings: list[Reopening] = field(default_factory=list)
     replies: dict[tuple[str, str], tuple[StoredReply, datetime]] = field(default_factory=dict)
     tokens: dict[int, tuple[str, TokenRecord]] = field(default_factory=dict)
+    users: dict[int, User] = field(default_factory=dict)
+    failures: list[tuple[str, datetime]] = field(default_factory=list)
     clock: datetime | None = None
     years: dict[int, YearData] = field(default_factory=dict)
 
@@ -61,6 +63,7 @@ class FakeUnitOfWork:
         self.reopenings = _Reopenings(self)
         self.idempotency = _Idempotency(self)
         self.tokens = _Tokens(self)
+        self.users = _Users(self)
         self.system = _System(self)
 
     @contextmanager
@@ -130,6 +133,11 @@ class _Orders(_Repo):
         created = order.id not in self.d.orders
         self.d.orders[order.id] = copy.deepcopy(order)
         return created
+
+    def of_buyer(self, buyer_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Order]:
+        mine = sorted((o for o in self.d.orders.values() if o.buyer_id == buyer_id),
+                      key=lambda o: (o.paid_at, o.id), reverse=True)
+        return [copy.deepcopy(o) for o in mine if before is None or (o.paid_at, o.id) < before][:limit]
 
 
 class _Cases(_Repo):
@@ -300,9 +308,11 @@ class _Idempotency(_Repo):
 
 
 class _Tokens(_Repo):
-    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None) -> int:
+    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None,
+               kind: str = "api", user_id: int | None = None) -> int:
         token_id = len(self.d.tokens) + 1
-        self.d.tokens[token_id] = (token_hash, TokenRecord(token_id, role, subject, at, expires_at, None))
+        self.d.tokens[token_id] = (token_hash, TokenRecord(token_id, role, subject, at, expires_at, None, kind,
+                                                           user_id))
         return token_id
 
     def lookup(self, token_hash: str) -> TokenRecord | None:
@@ -316,8 +326,52 @@ class _Tokens(_Repo):
             self.d.tokens[token_id] = (found[0], replace(found[1], revoked_at=at))
         return True
 
+    def consume(self, token_hash: str, kind: str, at: datetime) -> bool:
+        for i, (h, r) in self.d.tokens.items():
+            if h == token_hash and r.kind == kind and r.revoked_at is None and (
+                    r.expires_at is None or r.expires_at > at):
+                self.d.tokens[i] = (h, replace(r, revoked_at=at))
+                return True
+        return False
+
+    def revoke_all(self, kind: str, at: datetime, *, user_id: int | None = None, subject: str | None = None) -> int:
+        n = 0
+        for i, (h, r) in list(self.d.tokens.items()):
+            mine = r.user_id == user_id if user_id is not None else r.subject == subject
+            if r.kind == kind and r.revoked_at is None and mine:
+                self.d.tokens[i] = (h, replace(r, revoked_at=at))
+                n += 1
+        return n
+
     def page(self, after_id: int, limit: int) -> list[TokenRecord]:
-        return [r for i, (_, r) in sorted(self.d.tokens.items()) if i > after_id][:limit]
+        return [r for i, (_, r) in sorted(self.d.tokens.items()) if i > after_id and r.kind == "api"][:limit]
+
+
+class _Users(_Repo):
+    def add(self, name: str, role: str, store_id: str | None, password_hash: str, at: datetime) -> int | None:
+        if self.by_name(name) is not None:
+            return None
+        user_id = len(self.d.users) + 1
+        self.d.users[user_id] = User(user_id, name, role, store_id, password_hash, at)
+        return user_id
+
+    def by_name(self, name: str) -> User | None:
+        return next((u for u in self.d.users.values() if u.name == name), None)
+
+    def by_id(self, user_id: int) -> User | None:
+        return self.d.users.get(user_id)
+
+    def of_store(self, store_id: str) -> list[User]:
+        return sorted((u for u in self.d.users.values() if u.store_id == store_id), key=lambda u: u.name)
+
+    def fail(self, name: str, at: datetime) -> None:
+        self.d.failures.append((name, at))
+
+    def failures_since(self, name: str, since: datetime) -> int:
+        return sum(1 for n, at in self.d.failures if n == name and at > since)
+
+    def clear_failures(self, name: str) -> None:
+        self.d.failures = [(n, at) for n, at in self.d.failures if n != name]
 
 
 class _System(_Repo):

@@ -52,6 +52,8 @@ CAPABILITIES: Mapping[str, Capability] = {
                         "只有客服或运营可以重新开放售后"),
     "see_queue": _cap({R.AGENT, R.OPERATOR}, "the intervention queue is for agents", "介入队列仅供客服查看"),
     "manage_tokens": _cap({R.OPERATOR}, "only an operator issues and revokes tokens", "只有运营可以签发和撤销令牌"),
+    "issue_login_links": _cap({R.INTEGRATION, R.OPERATOR}, "only the order system or an operator issues login links",
+                              "只有订单系统或运营可以生成登录链接"),
     "set_test_clock": _cap({R.OPERATOR}, "only an operator sets the test clock", "只有运营可以设置测试时钟"),
     "load_calendar": _cap({R.OPERATOR}, "only an operator loads calendar years", "只有运营可以导入日历"),
 }
@@ -129,9 +131,50 @@ def case_scope(actor: Actor, store: str | None) -> tuple[str | None, str | None]
     raise errors.Forbidden("this role lists no cases", "无权查看售后单")
 
 
+# Places in a store's team, and who may add whom (DESIGN 3.8: `aftersales user add`).
+TEAM_ROLES = ("owner", "after_sales", "viewer")
+PLATFORM_STAFF = ("agent", "operator")
+# An owner builds their own team; only an operator adds owners and the platform's staff.
+OWNER_MAY_ADD = ("after_sales", "viewer")
+
+
+def _acting(actor: Actor, what: str) -> None:
+    """A store's viewer sees what the store sees and does nothing."""
+    if actor.team_role == "viewer":
+        raise errors.Forbidden(f"a viewer of the store may look but not {what}", f"店铺只读成员不能{what}")
+
+
+def add_user(actor: Actor, role: str, store_id: str | None, store_exists: bool) -> None:
+    """May the actor add a staff user of ``role`` to ``store_id`` (None: the platform)."""
+    if role not in TEAM_ROLES + PLATFORM_STAFF:
+        raise errors.ValidationFailed(f"role must be one of {', '.join(TEAM_ROLES + PLATFORM_STAFF)}", "角色无效",
+                                      field="role")
+    if (role in TEAM_ROLES) != (store_id is not None):
+        raise errors.ValidationFailed("a store's team role needs a store; the platform's staff has none",
+                                      "店铺成员必须指定店铺,平台人员不属于店铺", field="store")
+    if actor.role is R.OPERATOR:
+        if store_id is not None and not store_exists:
+            raise errors.NotFound("no such store", "店铺不存在")
+        return
+    if actor.role is R.SELLER and actor.team_role == "owner":
+        if store_id != actor.id or not store_exists:
+            raise errors.NotFound("no such store", "店铺不存在")
+        if role in OWNER_MAY_ADD:
+            return
+    raise errors.Forbidden("only an operator, or a store's owner for its own team, adds staff",
+                           "只有运营或店主(为本店)可以添加成员")
+
+
+def see_team(actor: Actor, store_id: str, exists: bool) -> None:
+    visible_store(actor, store_id, exists)
+    if actor.role is R.SELLER and actor.team_role not in (None, "owner"):
+        raise errors.Forbidden("only the store's owner manages its team", "只有店主可以管理团队")
+
+
 def authorize_action(case: Case, actor: Actor, action: str) -> None:
     """May the actor take ``action`` on this case at all: 404 for a stranger, 403 for a role that never may."""
     visible_case(actor, case)
+    _acting(actor, "act on a case")
     roles = ROLES_BY_ACTION.get(action)
     if roles is None:
         raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
@@ -144,6 +187,7 @@ def authorize_action(case: Case, actor: Actor, action: str) -> None:
 def authorize_note(case: Case, actor: Actor, action: str) -> None:
     """May the actor add a message or a file to this case."""
     visible_case(actor, case)
+    _acting(actor, "add to a case")
     if actor.role not in CAPABILITIES["note"].roles:
         raise errors.Forbidden(f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}")
 
@@ -153,3 +197,4 @@ def set_policy(actor: Actor, store_id: str, exists: bool) -> None:
     if not exists or (actor.role is R.SELLER and actor.id != store_id):
         raise errors.NotFound("no such store", "店铺不存在")
     require(actor, "set_policy")
+    _acting(actor, "change the store's policy")

@@ -128,6 +128,20 @@ class Unauthorized(DomainError):
     status = 401
 
 
+class AccountLocked(DomainError):
+    """Too many failed sign-ins for this name in a short time; try again later."""
+
+    code = "account_locked"
+    status = 429
+
+
+class LinkUsed(DomainError):
+    """A one-time login link already used, expired or unknown."""
+
+    code = "link_used"
+    status = 410
+
+
 class IdempotencyConflict(DomainError):
     """The Idempotency-Key was used before with a different request."""
 

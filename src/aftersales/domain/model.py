@@ -126,8 +126,15 @@ class RulingOutcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """Who acts: a role and the party it speaks for (the buyer, the store, the agent). A signed-in
+    member of a store's team acts for the store (role seller, id the store) and is named in
+    ``staff``; ``team_role`` is their place in the team ("owner", "after_sales", "viewer").
+    Neither takes part in equality: the party is the store, whoever of its team clicked."""
+
     role: Role
     id: str
+    staff: str | None = field(default=None, compare=False)
+    team_role: str | None = field(default=None, compare=False)
 
     @classmethod
     def system(cls) -> Actor:

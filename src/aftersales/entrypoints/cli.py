@@ -24,6 +24,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(calendar_app, name="calendar")
 policy_app = typer.Typer(help="Store policies (店铺售后政策).", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+user_app = typer.Typer(help="Staff who sign in to the pages: stores' teams, agents, operators.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
 line_app = typer.Typer(help="Order lines: reopening their after-sale windows.", no_args_is_help=True)
 app.add_typer(line_app, name="line")
 app.add_typer(scenario_app, name="scenario")
@@ -178,6 +181,52 @@ def _token_admin(verb: str, token_id: str | None) -> None:
         typer.echo(f"token {token_id} revoked; every process refuses it from its next request")
     finally:
         system.close()
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="the name they sign in with")],
+    role: Annotated[str, typer.Option(help="owner, after_sales or viewer (with --store); agent or operator")],
+    store: Annotated[str | None, typer.Option(help="the store whose team they join")] = None,
+) -> None:
+    """Add a member of staff. The password is read from standard input (the first line), so it
+    never appears in the shell's history or the process list; it is stored as an argon2 hash."""
+    import sys
+
+    from aftersales.bootstrap import bootstrap
+    from aftersales.domain.errors import DomainError
+
+    if sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass("password: ")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    system = bootstrap()
+    try:
+        user = system.dispatch(c.AddUser(actor=_cli_operator(), name=name, role=role, store_id=store,
+                                         password=password))
+    except DomainError as exc:
+        typer.echo(f"{exc.code}: {exc.en}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        system.close()
+    where = f" of store {user.store_id}" if user.store_id else ""
+    typer.echo(f"user {user.name} added: {user.role}{where}")
+
+
+@user_app.command("link")
+def user_link(buyer: Annotated[str, typer.Argument(help="the buyer's id in the marketplace")]) -> None:
+    """Print a one-time sign-in link for a buyer (valid 10 minutes), as the marketplace's app
+    gets one from POST /api/v1/login-links. The path is relative to the server's address."""
+    from aftersales.bootstrap import bootstrap
+
+    system = bootstrap()
+    try:
+        issued = system.dispatch(c.IssueLoginLink(actor=_cli_operator(), buyer=buyer))
+    finally:
+        system.close()
+    typer.echo(f"/login/link/{issued.token}")
 
 
 @app.command()

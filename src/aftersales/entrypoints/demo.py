@@ -6,6 +6,7 @@ starts. Tokens are generated here and printed once; none is committed.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -21,9 +22,17 @@ STORE = Store("demo-store", "杭州好衣铺 Hangzhou Good Clothes", "浙江省�
 STORE2 = Store("demo-digital", "数码小站 Digital Corner", "广东省深圳市南山区科技园 售后仓")
 
 
+# Who signs in to the pages: (name, team role or platform role, store).
+STAFF = (("hz-owner", "owner", STORE.id), ("hz-staff", "after_sales", STORE.id), ("hz-viewer", "viewer", STORE.id),
+         ("dc-owner", "owner", STORE2.id), ("agent-li", "agent", None), ("ops", "operator", None))
+BUYERS = ("alice", "bob", "carol")
+
+
 @dataclass
 class DemoInfo:
     tokens: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)  # staff name -> password, generated now
+    links: dict[str, str] = field(default_factory=dict)  # buyer -> one-time login link path
     orders: list[tuple[str, str]] = field(default_factory=list)
     cases: list[tuple[str, str, str]] = field(default_factory=list)
 
@@ -124,6 +133,17 @@ class _Seeder:
             self.info.tokens[f"{role}:{subject}"] = issued.token
 
 
+    def people(self) -> None:
+        """Staff with passwords and buyers with login links, all generated now and printed once."""
+        operator = Actor(Role.OPERATOR, "demo")
+        for name, role, store in STAFF:
+            password = secrets.token_urlsafe(9)
+            self.dispatch(c.AddUser(actor=operator, name=name, role=role, store_id=store, password=password))
+            self.info.passwords[name] = password
+        for buyer in BUYERS:
+            self.info.links[buyer] = "/login/link/" + self.dispatch(c.IssueLoginLink(actor=self.oms, buyer=buyer)).token
+
+
 def seed(url: str) -> DemoInfo:
     """Fill the database at ``url`` with the demo; the tokens it issued are in the answer only."""
     seeder = _Seeder(url)
@@ -132,6 +152,7 @@ def seed(url: str) -> DemoInfo:
         seeder.orders()
         seeder.cases()
         seeder.tokens()
+        seeder.people()
     finally:
         seeder.system.close()
     return seeder.info
@@ -139,6 +160,14 @@ def seed(url: str) -> DemoInfo:
 
 def print_intro(info: DemoInfo, base: str) -> None:
     print(f"\nAftersales demo 售后演示 — serving on {base}  (API docs: {base}/docs)\n")
+    print(f"Pages 页面: {base}/login  — staff sign in with these (generated now, shown once):")
+    for name, role, store in STAFF:
+        where = f"{role} of {store}" if store else role
+        print(f"  {name:<10} {info.passwords[name]:<14} {where}")
+    print("Buyers open a one-time link (valid 10 minutes; `aftersales user link BUYER` prints a fresh one):")
+    for buyer, link in info.links.items():
+        print(f"  {buyer:<10} {base}{link}")
+    print()
     print("Tokens (send as 'Authorization: Bearer <token>'; generated now, shown once):")
     for who, tok in info.tokens.items():
         print(f"  {who:<28} {tok}")

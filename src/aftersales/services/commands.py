@@ -20,7 +20,7 @@ from aftersales.domain.inputs import CaseRequest, Params
 from aftersales.domain.model import Actor, Case, DueTimer, Message, Order, Reopening
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import IssuedToken, StoredReply
+from aftersales.services.values import IssuedToken, Session, StoredReply, User
 
 R = TypeVar("R", covariant=True)
 
@@ -204,6 +204,51 @@ class SetTestClock(Command[datetime]):
 class LoadCalendarYear(Command[None]):
     actor: Actor
     year: YearData
+
+
+# --- people: staff users, page sessions, buyers' login links ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddUser(Command[User]):
+    """A staff user (operator, or a store's owner for its own team); the password is hashed."""
+
+    actor: Actor
+    name: str
+    role: str
+    password: str
+    store_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignIn(Command[Session]):
+    """A session for a member of staff whose password matches; locked after repeated failures."""
+
+    name: str
+    password: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueLoginLink(Command[IssuedToken]):
+    """A one-time link for a buyer, asked by the marketplace's own app (integration or operator)."""
+
+    actor: Actor
+    buyer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedeemLoginLink(Command[Session]):
+    """Open a buyer session from a login link; the link is spent whatever happens next."""
+
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SignOut(Command[int]):
+    """End this session, or (``everywhere``) every session of its user; how many ended."""
+
+    token: str
+    everywhere: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-from aftersales.services import cases, orders, system, timers
+from aftersales.services import cases, identity, orders, system, timers
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
@@ -30,6 +30,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.GetStore: orders.get_store,
     q.GetStorePolicy: orders.get_store_policy,
     q.GetOrder: orders.get_order,
+    q.ListOrders: orders.list_orders,
     q.LineEligibility: orders.line_eligibility,
     q.LineReopenings: orders.line_reopenings,
     # cases
@@ -60,6 +61,14 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     c.LoadCalendarYear: system.load_calendar_year,
     q.CheckHealth: system.check_health,
     c.PurgeIdempotency: system.purge_idempotency,
+    # people
+    c.AddUser: identity.add_user,
+    q.StoreTeam: identity.store_team,
+    c.SignIn: identity.sign_in,
+    c.IssueLoginLink: identity.issue_login_link,
+    c.RedeemLoginLink: identity.redeem_login_link,
+    c.SignOut: identity.sign_out,
+    q.AuthenticateSession: identity.authenticate_session,
 }
 
 

@@ -9,7 +9,7 @@ from aftersales.domain import access, eligibility, errors
 from aftersales.domain import store_policy as store_policies
 from aftersales.domain.clauses import Finding, Verdict
 from aftersales.domain.eligibility import LineFacts, Option
-from aftersales.domain.model import Order, Reopening
+from aftersales.domain.model import Order, Reopening, Role
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.services import commands as c
@@ -17,6 +17,7 @@ from aftersales.services import queries as q
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.record import store_of
+from aftersales.services.values import Page
 
 _PROGRESS = ("shipped_at", "delivered_at", "completed_at")
 
@@ -129,6 +130,15 @@ def get_store_policy(query: q.GetStorePolicy, uow: UnitOfWork, deps: Deps) -> tu
 def get_order(query: q.GetOrder, uow: UnitOfWork, deps: Deps) -> Order:
     with uow.read():
         return access.visible_order(query.actor, uow.orders.get(query.order_id))
+
+
+def list_orders(query: q.ListOrders, uow: UnitOfWork, deps: Deps) -> Page[Order]:
+    """A buyer's own orders; other roles find orders by id."""
+    if query.actor.role is not Role.BUYER:
+        raise errors.Forbidden("only a buyer lists their orders", "只有买家可以查看自己的订单列表")
+    with uow.read():
+        rows = uow.orders.of_buyer(query.actor.id, query.before, query.limit + 1)
+    return Page.of(rows, query.limit, lambda o: (o.paid_at, o.id))
 
 
 def line_eligibility(query: q.LineEligibility, uow: UnitOfWork, deps: Deps) -> tuple[datetime, list[Option]]:

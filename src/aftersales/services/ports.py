@@ -19,7 +19,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import StoredReply, TokenRecord
+from aftersales.services.values import StoredReply, TokenRecord, User
 
 
 class Clock(Protocol):
@@ -60,6 +60,10 @@ class OrderRepository(Protocol):
 
     def upsert(self, order: Order) -> bool:
         """Create or replace the order and its lines; True when created."""
+        ...
+
+    def of_buyer(self, buyer_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Order]:
+        """The buyer's orders, most recently paid first, after the keyset ``before`` (paid_at, id)."""
         ...
 
 
@@ -205,8 +209,18 @@ class IdempotencyRepository(Protocol):
 
 
 class TokenRepository(Protocol):
-    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None) -> int:
-        """Store a new token (its hash only); its id."""
+    def create(self, token_hash: str, role: str, subject: str, at: datetime, expires_at: datetime | None,
+               kind: str = "api", user_id: int | None = None) -> int:
+        """Store a new token (its hash only) of a kind: "api", "session" or "login_link"; its id."""
+        ...
+
+    def consume(self, token_hash: str, kind: str, at: datetime) -> bool:
+        """Revoke a live, unexpired token of this kind at once; False when it was not live. Atomic,
+        so a one-time link is used once however many requests race for it."""
+        ...
+
+    def revoke_all(self, kind: str, at: datetime, *, user_id: int | None = None, subject: str | None = None) -> int:
+        """Revoke every live token of this kind of a staff user (or of a subject); how many."""
         ...
 
     def lookup(self, token_hash: str) -> TokenRecord | None:
@@ -219,8 +233,42 @@ class TokenRepository(Protocol):
         ...
 
     def page(self, after_id: int, limit: int) -> list[TokenRecord]:
-        """Tokens in the order they were issued."""
+        """API tokens in the order they were issued (sessions and login links are not listed)."""
         ...
+
+
+class PasswordHasher(Protocol):
+    """A slow, salted password hash (argon2 in production)."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, stored: str, password: str) -> bool:
+        """Whether ``password`` matches; False, never an error, for a wrong one."""
+        ...
+
+
+class UserRepository(Protocol):
+    """Staff users and their failed sign-ins (for lockout)."""
+
+    def add(self, name: str, role: str, store_id: str | None, password_hash: str, at: datetime) -> int | None:
+        """A new user's id; None when the name is taken."""
+        ...
+
+    def by_name(self, name: str) -> User | None: ...
+
+    def by_id(self, user_id: int) -> User | None: ...
+
+    def of_store(self, store_id: str) -> list[User]:
+        """A store's team, by name."""
+        ...
+
+    def fail(self, name: str, at: datetime) -> None:
+        """Record a failed sign-in for this name (known or not, so a probe learns nothing)."""
+        ...
+
+    def failures_since(self, name: str, since: datetime) -> int: ...
+
+    def clear_failures(self, name: str) -> None: ...
 
 
 class SystemRepository(Protocol):
@@ -276,6 +324,9 @@ class UnitOfWork(Protocol):
 
     @property
     def tokens(self) -> TokenRepository: ...
+
+    @property
+    def users(self) -> UserRepository: ...
 
     @property
     def system(self) -> SystemRepository: ...

@@ -12,7 +12,7 @@ from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.model import Actor, Case, Event, Message, Order, Reopening, Status
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
-from aftersales.services.values import Page, QueueItem, TokenRecord
+from aftersales.services.values import Page, QueueItem, TokenRecord, User
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,6 +20,30 @@ class Authenticate(Request[Actor]):
     """Who a bearer token speaks for; Unauthorized for an unknown, revoked or expired one."""
 
     token: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthenticateSession(Request[Actor]):
+    """Who a page session speaks for; Unauthorized for an unknown, ended or expired one."""
+
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListOrders(Request[Page[Order]]):
+    """A buyer's orders, most recently paid first (keyset after ``before``: paid time and id)."""
+
+    actor: Actor
+    before: tuple[datetime, str] | None = None
+    limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoreTeam(Request[list[User]]):
+    """A store's staff (its owner and the platform see it)."""
+
+    actor: Actor
+    store_id: str
 
 
 @dataclass(frozen=True, kw_only=True)

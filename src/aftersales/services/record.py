@@ -8,6 +8,8 @@ repository can change a case without its consequences.
 
 from __future__ import annotations
 
+import dataclasses
+
 from aftersales.domain import case as case_engine
 from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
@@ -27,7 +29,11 @@ def record(uow: UnitOfWork, outcome: case_engine.Outcome, expected_version: int 
         uow.cases.add(outcome.case)
     else:
         uow.cases.update(outcome.case, expected_version)
-    uow.cases.append(outcome.event)
+    event = outcome.event
+    if event.actor.staff is not None and event.actor.staff != event.actor.id:
+        # A store acts through a member of its team: the history names them.
+        event = dataclasses.replace(event, data={**event.data, "staff": event.actor.staff})
+    uow.cases.append(event)
     if outcome.arm is not None:
         uow.timers.arm(outcome.arm)
     elif outcome.disarm:

@@ -32,7 +32,7 @@ def authenticate(query: q.Authenticate, uow: UnitOfWork, deps: Deps) -> Actor:
     if admin and hmac.compare_digest(query.token.encode(), admin.encode()):
         return Actor(Role.OPERATOR, "admin")
     found = uow.tokens.lookup(token_hash(query.token))
-    if found is None or found.revoked_at is not None:
+    if found is None or found.revoked_at is not None or found.kind != "api":
         raise errors.Unauthorized("the token is not valid", "访问令牌无效")
     if found.expires_at is not None and found.expires_at <= deps.wall_clock.now():
         raise errors.Unauthorized("the token has expired", "访问令牌已过期")

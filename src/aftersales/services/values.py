@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from aftersales.domain.model import Case
+from aftersales.domain.model import Actor, Case
 
 T = TypeVar("T")
 
@@ -37,6 +37,8 @@ class TokenRecord:
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    kind: str = "api"  # "api", "session" or "login_link"
+    user_id: int | None = None  # the staff user a session belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +69,25 @@ class QueueItem:
     case: Case
     sla_due: datetime
     breached: bool
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A member of staff who signs in with a password: a store's owner, after-sales staff or
+    viewer, or the platform's agent or operator. The password is kept only as its hash."""
+
+    id: int
+    name: str
+    role: str  # one of identity.STAFF_ROLES
+    store_id: str | None
+    password_hash: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A page session just opened: the cookie's value exists here and in the browser only."""
+
+    token: str
+    actor: Actor
+    expires_at: datetime

@@ -20,6 +20,7 @@ from aftersales.adapters.db.repositories.stores import SqlStores
 from aftersales.adapters.db.repositories.system import SqlSystem
 from aftersales.adapters.db.repositories.timers import SqlTimers
 from aftersales.adapters.db.repositories.tokens import SqlTokens
+from aftersales.adapters.db.repositories.users import SqlUsers
 from aftersales.adapters.db.statements import upsert_statement
 from aftersales.domain.stores import Store
 
@@ -62,6 +63,7 @@ class SqlUnitOfWork:
     reopenings = _Repository(SqlReopenings)
     idempotency = _Repository(SqlIdempotency)
     tokens = _Repository(SqlTokens)
+    users = _Repository(SqlUsers)
     system = _Repository(SqlSystem)
 
     def __init__(self, db: Database) -> None:

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from aftersales.bootstrap import System
+from aftersales.entrypoints import web
 from aftersales.entrypoints.api import problems
 from aftersales.entrypoints.api.middleware import Guard
 from aftersales.entrypoints.api.routers import (
@@ -71,6 +72,7 @@ def create_app(sys: System, *, run_worker: bool = False) -> FastAPI:
         # second time on its way in (~60 µs a request, measured; docs/performance.md).
         app.router.routes.extend(module.router.routes)
     _docs(app)
+    web.install(app)
     app.add_middleware(Guard)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -101,8 +101,12 @@ def _allowed(request: Request) -> str:
 
 
 def install(app: FastAPI) -> None:
+    from aftersales.entrypoints import web
+
     @app.exception_handler(errors.DomainError)
     async def _domain(request: Request, exc: errors.DomainError) -> Response:
+        if web.is_page(request):
+            return await web.page_error(request, exc)
         return from_domain(exc, request)
 
     @app.exception_handler(RequestValidationError)
@@ -129,6 +133,8 @@ def install(app: FastAPI) -> None:
         code = {401: "unauthorized", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
             exc.status_code, "validation_failed" if exc.status_code < 500 else "internal_error"
         )
+        if exc.status_code == 404 and web.is_page(request):
+            return await web.page_error(request, errors.NotFound("there is no such page", "页面不存在"))
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": _allowed(request)}
         return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)

@@ -115,6 +115,19 @@ class TokenOut(BaseModel):
         return cls(id=t.id, token=t.token, role=t.role, subject=t.subject, expires_at=shown(t.expires_at, pack.zone))
 
 
+class LoginLinkOut(BaseModel):
+    """A buyer's one-time sign-in link (DESIGN 3.8): open it within ten minutes, once."""
+
+    url: str
+    expires_at: WireTime
+
+    @classmethod
+    def from_issued(cls, t: IssuedToken, pack: Pack) -> LoginLinkOut:
+        expires = shown(t.expires_at, pack.zone)
+        assert expires is not None  # a link always expires
+        return cls(url=f"/login/link/{t.token}", expires_at=expires)
+
+
 class TokenInfoOut(BaseModel):
     """A token as an operator sees it later: who it speaks for, never the token itself."""
 

@@ -206,6 +206,13 @@ class TokenIn(Strict):
         return c.IssueToken(actor=actor, role=self.role, subject=self.subject, expires_at=self.expires_at)
 
 
+class LoginLinkIn(Strict):
+    buyer: Id
+
+    def command(self, actor: Actor) -> c.IssueLoginLink:
+        return c.IssueLoginLink(actor=actor, buyer=self.buyer)
+
+
 class ClockIn(Strict):
     now: Instant
 

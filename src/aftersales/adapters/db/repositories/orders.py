@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, tuple_
 
 from aftersales.adapters.db import rows
 from aftersales.adapters.db import tables as t
@@ -60,3 +62,12 @@ class SqlOrders(Repository):
             self.tx.upsert(t.order_lines, lv, ["order_id", "line_id"],
                            [k for k in lv if k not in ("order_id", "line_id")])
         return created
+
+    def of_buyer(self, buyer_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Order]:
+        """The buyer's orders, most recently paid first (keyset on paid time and id)."""
+        o = t.orders.c
+        query = select(o.id).where(o.buyer_id == buyer_id)
+        if before is not None:
+            query = query.where(tuple_(o.paid_at, o.id) < tuple_(*before))
+        ids = self.tx.conn.execute(query.order_by(o.paid_at.desc(), o.id.desc()).limit(limit)).scalars().all()
+        return [order for order in map(self.get, ids) if order is not None]

@@ -10,7 +10,8 @@ from aftersales.entrypoints.api import pagination
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS
-from aftersales.entrypoints.schemas.requests import TokenIn
+from aftersales.entrypoints.schemas.platform import LoginLinkOut
+from aftersales.entrypoints.schemas.requests import LoginLinkIn, TokenIn
 from aftersales.entrypoints.schemas.responses import TokenInfoOut, TokenList, TokenOut
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -54,3 +55,18 @@ async def token_revoke(token_id: Annotated[int, Path(ge=1, le=pagination.MAX_KEY
     sys = system_of(request)
     await off_loop(sys.dispatch, c.RevokeToken(actor=actor, token_id=token_id))
     return Response(status_code=204)
+
+
+@router.post(f"{API}/login-links", response_model=LoginLinkOut, status_code=201, responses=WRITE_ERRORS,
+             operation_id="login_link_create", dependencies=[TZ])
+async def login_link_create(body: LoginLinkIn, actor: Who, request: Request, response: Response) -> Any:
+    """A one-time link that signs a buyer in to the pages (the order system or an operator asks
+    it for the buyer its own app has signed in). Valid ten minutes; opening it a second time
+    answers 410. Like a token, it is never replayed for an Idempotency-Key."""
+    sys = system_of(request)
+
+    def render(issued: IssuedToken) -> Reply:
+        return Reply(LoginLinkOut.from_issued(issued, sys.pack), 201)
+
+    return await off_loop(write, sys, request, actor, body, body.command(actor), render,
+                          response, replayable=False)

@@ -1,0 +1,50 @@
+"""The pages (DESIGN 3.8): server-rendered with Jinja2, enhanced with htmx, in zh-CN and en.
+
+Pages reach the use cases the way the API does, through the dispatcher and the access rules;
+they hold no rules of their own. ``install`` adds them to the API's app: one process, one
+port, one set of middleware (body limits, nosniff, no-store for signed-in answers).
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+
+from aftersales.domain import errors
+from aftersales.domain.policy import Text
+
+STATIC = "/static/web"
+
+
+def is_page(request: Request) -> bool:
+    """Whether a request is for a page (answered in HTML) rather than the API (problem+json)."""
+    path = request.url.path
+    return not (path.startswith(("/api/", "/static/", "/docs", "/openapi")) or path in ("/healthz",))
+
+
+async def page_error(request: Request, exc: errors.DomainError) -> Response:
+    """A refusal as a page: sign in when signed out; 'not found' for what is not the viewer's."""
+    from urllib.parse import quote
+
+    from aftersales.entrypoints.web.pages import SESSION_COOKIE, redirect, render, viewer
+
+    if isinstance(exc, errors.Unauthorized):
+        response = redirect(f"/login?next={quote(request.url.path)}")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response
+    who = await viewer(request, required=False)
+    heading = who.reader._("Not found") if isinstance(exc, errors.NotFound) else who.reader._("Not possible")
+    return render(request, who, "message.html", status=exc.status, heading=heading,
+                  text=who.reader.text(Text(exc.zh, exc.en)))
+
+
+def install(app: FastAPI) -> None:
+    from aftersales.entrypoints.web import cases, routes
+
+    folder = resources.files("aftersales.entrypoints.web").joinpath("static")
+    app.mount(STATIC, StaticFiles(directory=str(folder)), name="web-static")
+    app.router.routes.extend(routes.router.routes)
+    app.router.routes.extend(cases.router.routes)

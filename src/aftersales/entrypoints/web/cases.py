@@ -1,0 +1,176 @@
+"""The case page every party shares (buyer, the store's team, agents), and its forms: the
+actions the viewer may take now, messages and evidence. Forms are parsed by the same request
+models as the API and run through the same dispatcher and access rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.bootstrap import System
+from aftersales.domain import errors
+from aftersales.domain.model import Case, Status
+from aftersales.domain.policy import Text
+from aftersales.domain.transitions import allowed_actions
+from aftersales.entrypoints.schemas.requests import ACTION_BODIES, MessageIn
+from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, viewer
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+
+router = APIRouter(include_in_schema=False)
+
+# Fields a form may carry into an action's body; anything else a form posts is ignored.
+_ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "amount", "outcome", "fault")
+
+
+def actions_for(who: Viewer, case: Case) -> list[str]:
+    """The buttons the viewer gets: what their role may do now, nothing for a store's viewer."""
+    if who.actor is None or who.actor.team_role == "viewer":
+        return []
+    return allowed_actions(case, who.actor.role)
+
+
+def deadline_text(sys: System, case: Case) -> Text | None:
+    """The rule behind the case's deadline, with its source, in both languages."""
+    rule = next((r for r in sys.pack.timeouts if r.id == case.deadline_rule), None) if case.deadline_rule else None
+    if rule is None:
+        return None
+    return Text(zh=f"{rule.text.zh}(依据:{rule.source})", en=f"{rule.text.en} (source: {rule.source})")
+
+
+async def case_page(request: Request, who: Viewer, case_id: str, error: str | None = None,
+                    status: int = 200) -> HTMLResponse:
+    sys: System = request.app.state.system
+    assert who.actor is not None
+    actor = who.actor
+
+    def load() -> dict[str, Any]:
+        case = sys.dispatch(q.GetCase(actor=actor, case_id=case_id))
+        order = sys.dispatch(q.GetOrder(actor=actor, order_id=case.order_id))
+        return {
+            "case": case, "line": order.line(case.line_id), "order": order,
+            "events": sys.dispatch(q.CaseEvents(actor=actor, case_id=case_id, limit=500)).items,
+            "messages": sys.dispatch(q.CaseMessages(actor=actor, case_id=case_id, limit=500)).items,
+            "evidence": sys.dispatch(q.CaseEvidence(actor=actor, case_id=case_id)),
+        }
+
+    data = await run_in_threadpool(load)
+    case = data["case"]
+    reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
+    refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
+    return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
+                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status, **data)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+async def case_view(case_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    return await case_page(request, who, case_id)
+
+
+def _body(action: str, fields: dict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {k: fields[k].strip() for k in _ACTION_FIELDS if fields.get(k, "").strip()}
+    evidence = [e for e in fields.get("evidence_ids", "").split(",") if e.strip()]
+    if evidence:
+        body["evidence_ids"] = [e.strip() for e in evidence]
+    allowed = ACTION_BODIES[action].model_fields
+    return {k: v for k, v in body.items() if k in allowed}
+
+
+def invalid(exc: ValidationError) -> errors.ValidationFailed:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "form"
+    return errors.ValidationFailed(f"{where}: {first.get('msg', 'invalid')}", f"{where}:填写有误")
+
+
+async def _attempt(request: Request, who: Viewer, case_id: str, command: Callable[[], Any], anchor: str) -> Response:
+    """Run a case's form: back to the case on success; the case again with the refusal in the
+    viewer's language otherwise (a stranger's case stays not found)."""
+    sys: System = request.app.state.system
+    try:
+        await run_in_threadpool(lambda: sys.dispatch(command()))
+    except errors.DomainError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        return await case_page(request, who, case_id, error=who.reader.text(Text(exc.zh, exc.en)),
+                               status=exc.status)
+    return redirect(f"/cases/{case_id}{anchor}")
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _parsed(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+
+
+@router.post("/cases/{case_id}/act/{action}", response_class=HTMLResponse)
+async def case_act(case_id: str, action: str, request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    actor = who.actor
+    if action not in ACTION_BODIES:
+        raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
+    version = int(fields["version"]) if fields.get("version", "").isdigit() else None
+
+    def command() -> c.Act:
+        return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
+
+    return await _attempt(request, who, case_id, command, "")
+
+
+@router.post("/cases/{case_id}/messages", response_class=HTMLResponse)
+async def case_message(case_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    actor = who.actor
+
+    def command() -> c.PostMessage:
+        return _parsed(MessageIn, {"text": fields.get("text", "").strip()}).command(actor, case_id)
+
+    return await _attempt(request, who, case_id, command, "#messages")
+
+
+@router.post("/cases/{case_id}/evidence", response_class=HTMLResponse)
+async def case_evidence(case_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    actor = who.actor
+    upload = (await request.form()).get("file")
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        content, name = b"", None
+    else:
+        content, name = await upload.read(), upload.filename
+
+    def command() -> c.AttachEvidence:
+        if name is None:
+            raise errors.ValidationFailed("choose a file", "请选择文件", field="file")
+        return c.AttachEvidence(actor=actor, case_id=case_id, kind=fields.get("kind") or "photo", content=content,
+                                filename=name)
+
+    return await _attempt(request, who, case_id, command, "#evidence")
+
+
+@router.get("/evidence/{evidence_id}")
+async def evidence_file(evidence_id: str, request: Request) -> Response:
+    """A file of a case, to whoever may see the case; images inline, anything else as a download."""
+    who = await viewer(request)
+    sys: System = request.app.state.system
+    assert who.actor is not None
+    item, content = await run_in_threadpool(sys.dispatch, q.EvidenceContent(actor=who.actor, evidence_id=evidence_id))
+    inline = item.content_type in ("image/jpeg", "image/png", "image/webp", "image/gif")
+    disposition = "inline" if inline else "attachment"
+    return Response(content, media_type=item.content_type if inline else "application/octet-stream",
+                    headers={"Content-Disposition": f'{disposition}; filename="{item.id}"',
+                             "Content-Security-Policy": "default-src 'none'; sandbox"})

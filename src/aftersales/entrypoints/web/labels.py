@@ -1,0 +1,86 @@
+"""What a person reads for the contract's names: statuses, actions, who acts next. English
+source strings, marked for the catalogs with ``N_`` and translated where they are shown."""
+
+from __future__ import annotations
+
+from aftersales.domain.model import Status
+from aftersales.entrypoints.web.i18n import N_
+
+S = Status
+STATUS = {
+    S.AWAITING_SELLER: N_("Waiting for the seller"),
+    S.SELLER_REFUSED: N_("Refused by the seller"),
+    S.AWAITING_RETURN: N_("Waiting for the buyer to send the goods back"),
+    S.AWAITING_RECEIPT: N_("Waiting for the seller to receive the return"),
+    S.PLATFORM_REVIEW: N_("The platform is reviewing"),
+    S.AWAITING_REPLACEMENT: N_("Waiting for the seller to ship"),
+    S.AWAITING_BUYER_CONFIRMATION: N_("Waiting for the buyer to confirm"),
+    S.REFUNDING: N_("Refund being paid"),
+    S.COMPLETED: N_("Completed"),
+    S.CLOSED: N_("Closed"),
+}
+
+# Who the case waits for in each status.
+NEXT = {
+    S.AWAITING_SELLER: N_("the seller"),
+    S.SELLER_REFUSED: N_("the buyer"),
+    S.AWAITING_RETURN: N_("the buyer"),
+    S.AWAITING_RECEIPT: N_("the seller"),
+    S.PLATFORM_REVIEW: N_("the platform"),
+    S.AWAITING_REPLACEMENT: N_("the seller"),
+    S.AWAITING_BUYER_CONFIRMATION: N_("the buyer"),
+    S.REFUNDING: N_("the platform"),
+}
+
+ACTION = {
+    "open": N_("Applied"),
+    "agree": N_("Agree"),
+    "refuse": N_("Refuse"),
+    "modify": N_("Change the request"),
+    "withdraw": N_("Withdraw"),
+    "escalate": N_("Ask the platform to step in"),
+    "ship_return": N_("Send the goods back"),
+    "confirm_receipt": N_("Confirm receipt"),
+    "refuse_receipt": N_("Refuse the returned goods"),
+    "ship_replacement": N_("Ship the replacement"),
+    "confirm_replacement": N_("Confirm the replacement"),
+    "reject_replacement": N_("Reject the replacement"),
+    "rule": N_("Rule"),
+    "close": N_("Closed"),
+    "complete": N_("Completed"),
+    "settle": N_("Refund paid"),
+    "message": N_("Message"),
+    "evidence": N_("Evidence added"),
+    "timer_failed": N_("A deadline could not act"),
+}
+
+# What happens when the deadline passes with nobody acting (the pack's default outcome).
+DEFAULT_OUTCOME = {
+    "agree": N_("then the request is agreed automatically"),
+    "close": N_("then the case closes"),
+    "confirm_receipt": N_("then receipt is confirmed automatically"),
+    "complete": N_("then the case completes"),
+    "escalate": N_("then the platform steps in"),
+}
+
+OUTCOME = {
+    "refund": N_("Refund"),
+    "return_then_refund": N_("Return, then refund"),
+    "reject": N_("Reject the request"),
+}
+
+PARTY = {
+    "buyer": N_("Buyer"),
+    "seller": N_("Seller"),
+    "agent": N_("Platform agent"),
+    "operator": N_("Operator"),
+    "system": N_("System"),
+    "integration": N_("Order system"),
+}
+
+ROLE_HOME = {
+    "buyer": "/orders",
+    "seller": "/workbench",
+    "agent": "/queue",
+    "operator": "/queue",
+}

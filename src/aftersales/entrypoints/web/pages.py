@@ -1,0 +1,132 @@
+"""What every page needs: the viewer (from the session cookie), their language and zone, the
+CSRF token of their forms, and rendering a template.
+
+A session cookie holds a random token whose SHA-256 is the only thing stored; it is read on
+every request, so signing out (here or everywhere) holds on the next request. A form's CSRF
+token is derived from the session (a keyed hash of it), so it needs no storage and differs per
+session; the sign-in form, before any session exists, uses a double-submit cookie.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.bootstrap import System
+from aftersales.domain import errors
+from aftersales.domain.model import Actor
+from aftersales.entrypoints.web import i18n, labels
+from aftersales.services import queries as q
+
+SESSION_COOKIE = "as_session"
+LANG_COOKIE = "as_lang"
+PRE_CSRF_COOKIE = "as_csrf"
+LANG_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass
+class Viewer:
+    """Who is looking (None when signed out), in which language and zone, with their session."""
+
+    actor: Actor | None
+    reader: i18n.Reader
+    session: str | None
+    now: datetime
+
+    @property
+    def csrf(self) -> str:
+        return csrf_for(self.session) if self.session else ""
+
+
+def csrf_for(session: str) -> str:
+    return hmac.new(session.encode(), b"aftersales-form", hashlib.sha256).hexdigest()[:32]
+
+
+def _environment(lang: str) -> Environment:
+    folder = resources.files("aftersales.entrypoints.web").joinpath("templates")
+    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True),
+                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env.install_gettext_translations(i18n.catalog(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["labels"] = labels
+    return env
+
+
+_ENVS: dict[str, Environment] = {}
+
+
+def environment(lang: str) -> Environment:
+    if lang not in _ENVS:
+        _ENVS[lang] = _environment(lang)
+    return _ENVS[lang]
+
+
+async def viewer(request: Request, required: bool = True) -> Viewer:
+    """The viewer of this request; Unauthorized (a redirect to sign in) when ``required`` and signed out."""
+    sys: System = request.app.state.system
+    lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                       request.headers.get("accept-language"))
+    zone = sys.pack.zone
+    tz = request.cookies.get("as_tz")
+    if tz:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            zone = ZoneInfo(tz)
+    token = request.cookies.get(SESSION_COOKIE)
+    actor: Actor | None = None
+    if token:
+        try:
+            actor = await run_in_threadpool(sys.dispatch, q.AuthenticateSession(token=token))
+        except errors.Unauthorized:
+            token = None
+    if actor is None and required:
+        raise errors.Unauthorized("please sign in", "请登录")
+    now = sys.dispatch.deps.clock.now()
+    return Viewer(actor, i18n.Reader(lang, zone), token if actor else None, now)
+
+
+async def form(request: Request, who: Viewer) -> dict[str, str]:
+    """The posted form, after its CSRF token is checked (403 otherwise)."""
+    data = await request.form()
+    fields = {k: v for k, v in data.items() if isinstance(v, str)}
+    # Ticked boxes share a name: evidence cited by an action.
+    fields["evidence_ids"] = ",".join(v for v in data.getlist("evidence_ids") if isinstance(v, str))
+    expected = who.csrf or request.cookies.get(PRE_CSRF_COOKIE, "")
+    if not expected or not hmac.compare_digest(fields.get("csrf", ""), expected):
+        raise errors.Forbidden("the form has expired: reload the page and try again", "表单已失效,请刷新页面后重试")
+    return fields
+
+
+def render(request: Request, who: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env = environment(who.reader.lang)
+    html = env.get_template(template).render(
+        request=request, who=who, r=who.reader, lang=who.reader.lang, path=request.url.path,
+        **context)
+    response = HTMLResponse(html, status_code=status)
+    if request.query_params.get("lang") in i18n.LANGS:  # the switch is remembered
+        response.set_cookie(LANG_COOKIE, who.reader.lang, max_age=LANG_MAX_AGE, samesite="lax",
+                            secure=request.url.scheme == "https")
+    return response
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def set_session(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        path="/")
+
+
+def new_pre_csrf() -> str:
+    return secrets.token_urlsafe(24)

@@ -1,0 +1,239 @@
+"""The pages' routes outside a case: signing in and out, a buyer's orders and a line's
+options, the store's workbench and the agents' queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from aftersales.bootstrap import System
+from aftersales.domain import errors
+from aftersales.domain.inputs import CaseRequest
+from aftersales.domain.model import CaseType, Reason, Role, Status
+from aftersales.domain.money import InvalidAmount, parse_yuan
+from aftersales.domain.policy import Text
+from aftersales.entrypoints.web import labels
+from aftersales.entrypoints.web.pages import (
+    PRE_CSRF_COOKIE,
+    SESSION_COOKIE,
+    Viewer,
+    form,
+    new_pre_csrf,
+    redirect,
+    render,
+    set_session,
+    viewer,
+)
+from aftersales.services import commands as c
+from aftersales.services import queries as q
+
+router = APIRouter(include_in_schema=False)
+
+# What waits for the store: the workbench's default view.
+STORE_TURN = (Status.AWAITING_SELLER, Status.AWAITING_RECEIPT, Status.AWAITING_REPLACEMENT)
+
+
+def _sys(request: Request) -> System:
+    s: System = request.app.state.system
+    return s
+
+
+def _text(exc: errors.DomainError, who: Viewer) -> str:
+    return who.reader.text(Text(exc.zh, exc.en))
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> Response:
+    who = await viewer(request, required=False)
+    if who.actor is None:
+        return redirect("/login")
+    return redirect(labels.ROLE_HOME.get(who.actor.role.value, "/login"))
+
+
+def _login_page(request: Request, who: Viewer, status: int = 200, error: str | None = None,
+                name: str | None = None) -> Response:
+    token = request.cookies.get(PRE_CSRF_COOKIE) or new_pre_csrf()
+    nxt = request.query_params.get("next", "")
+    response = render(request, who, "login.html", status=status, error=error, csrf=token, name=name,
+                      next=nxt if nxt.startswith("/") and not nxt.startswith("//") else "")
+    response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_form(request: Request) -> Response:
+    who = await viewer(request, required=False)
+    return _login_page(request, who)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login(request: Request) -> Response:
+    who = await viewer(request, required=False)
+    who.session = None  # a sign-in form is checked against its own cookie, not an old session
+    fields = await form(request, who)
+    name = fields.get("name", "").strip()
+    try:
+        session = await run_in_threadpool(_sys(request).dispatch,
+                                          c.SignIn(name=name, password=fields.get("password", "")))
+    except (errors.Unauthorized, errors.AccountLocked) as exc:
+        return _login_page(request, who, status=exc.status, error=_text(exc, who), name=name)
+    nxt = fields.get("next", "")
+    response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/")
+    set_session(request, response, session.token)
+    return response
+
+
+@router.get("/login/link/{token}", response_class=HTMLResponse)
+async def login_link(token: str, request: Request) -> Response:
+    who = await viewer(request, required=False)
+    try:
+        session = await run_in_threadpool(_sys(request).dispatch, c.RedeemLoginLink(token=token[:200]))
+    except errors.LinkUsed as exc:
+        return render(request, who, "message.html", status=410, heading=who.reader._("Link no longer valid"),
+                      text=_text(exc, who))
+    response = redirect("/orders")
+    set_session(request, response, session.token)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.session is not None
+    await run_in_threadpool(_sys(request).dispatch,
+                            c.SignOut(token=who.session, everywhere=fields.get("everywhere") == "1"))
+    response = redirect("/login")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def _key(text: str | None) -> Any:
+    """A keyset cursor from a page link: ``<iso time>|<id>`` or a sequence number."""
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    when, _, rest = text.partition("|")
+    try:
+        return (datetime.fromisoformat(when), rest)
+    except ValueError:
+        return None
+
+
+@router.get("/orders", response_class=HTMLResponse)
+async def orders(request: Request) -> Response:
+    who = await viewer(request)
+    assert who.actor is not None
+    actor = who.actor
+    sys = _sys(request)
+    before = _key(request.query_params.get("before"))
+    page = await run_in_threadpool(sys.dispatch, q.ListOrders(
+        actor=actor, before=before if isinstance(before, tuple) else None, limit=20))
+    cases = [] if before else (await run_in_threadpool(sys.dispatch, q.ListCases(actor=actor, limit=20))).items
+    more = f"{page.after[0].isoformat()}|{page.after[1]}" if page.after else None  # type: ignore[attr-defined]
+    return render(request, who, "orders.html", orders=page.items, cases=cases, more=more, pack=sys.pack)
+
+
+async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str, status: int = 200,
+                     error: str | None = None) -> Response:
+    sys = _sys(request)
+    assert who.actor is not None
+    actor = who.actor
+
+    def load() -> dict[str, Any]:
+        order = sys.dispatch(q.GetOrder(actor=actor, order_id=order_id))
+        line = order.line(line_id)
+        if line is None:
+            raise errors.NotFound("no such line", "订单行不存在")
+        _, options = sys.dispatch(q.LineEligibility(actor=actor, order_id=order_id, line_id=line_id))
+        mine = sys.dispatch(q.ListCases(actor=actor, limit=100)).items
+        open_case = next((x for x in mine if x.order_id == order_id and x.line_id == line_id and x.open), None)
+        return {"order": order, "line": line, "allowed": [o for o in options if o.allowed],
+                "refused": [o for o in options if not o.allowed], "open_case": open_case}
+
+    data = await run_in_threadpool(load)
+    return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data)
+
+
+@router.get("/orders/{order_id}/lines/{line_id}", response_class=HTMLResponse)
+async def line_options(order_id: str, line_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    return await _line_page(request, who, order_id, line_id)
+
+
+def _request(fields: dict[str, str], evidence: tuple[str, ...]) -> CaseRequest:
+    try:
+        kind, _, reason = fields.get("choice", "").partition(":")
+        amount = fields.get("amount", "").strip()
+        return CaseRequest(CaseType(kind), Reason(reason), parse_yuan(amount) if amount else None,
+                           fields.get("description", "").strip()[:2000] or None, evidence)
+    except InvalidAmount as exc:
+        raise errors.ValidationFailed("give the amount like 99.00", "金额形如 99.00", field="amount") from exc
+    except ValueError as exc:
+        raise errors.ValidationFailed("choose one of the requests offered", "请选择可申请的类型",
+                                      field="choice") from exc
+
+
+@router.post("/orders/{order_id}/lines/{line_id}/apply", response_class=HTMLResponse)
+async def apply(order_id: str, line_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    sys = _sys(request)
+    assert who.actor is not None
+    photo = (await request.form()).get("photo")
+    try:
+        evidence: tuple[str, ...] = ()
+        if photo is not None and not isinstance(photo, str) and photo.filename:
+            content = await photo.read()
+            item = await run_in_threadpool(sys.dispatch, c.UploadEvidence(
+                actor=who.actor, kind="photo", content=content, filename=photo.filename))
+            evidence = (item.id,)
+        command = c.OpenCase(actor=who.actor, order_id=order_id, line_id=line_id,
+                             request=_request(fields, evidence))
+        case = await run_in_threadpool(sys.dispatch, command)
+    except errors.DomainError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        return await _line_page(request, who, order_id, line_id, status=exc.status, error=_text(exc, who))
+    return redirect(f"/cases/{case.id}")
+
+
+@router.get("/workbench", response_class=HTMLResponse)
+async def workbench(request: Request) -> Response:
+    who = await viewer(request)
+    assert who.actor is not None
+    if who.actor.role is not Role.SELLER:
+        raise errors.NotFound("no such page", "页面不存在")
+    sys = _sys(request)
+    chosen = request.query_params.get("status") or ""
+    status = Status(chosen) if chosen in {s.value for s in Status} else None
+    before = _key(request.query_params.get("before"))
+    actor = who.actor
+
+    def load() -> tuple[list[Any], Any]:
+        if status is not None:
+            page = sys.dispatch(q.ListCases(actor=actor, status=status, limit=50,
+                                            before=before if isinstance(before, int) else None))
+            return page.items, page.after
+        found = [x for s in STORE_TURN for x in sys.dispatch(q.ListCases(actor=actor, status=s, limit=200)).items]
+        return found, None
+
+    cases, after = await run_in_threadpool(load)
+    far = datetime.max.replace(tzinfo=who.now.tzinfo)
+    cases.sort(key=lambda x: x.deadline or far)  # overdue first, then the nearest deadline
+    return render(request, who, "workbench.html", cases=cases, statuses=list(Status), chosen=chosen,
+                  more=after[0] if after else None, pack=sys.pack)
+
+
+@router.get("/queue", response_class=HTMLResponse)
+async def queue(request: Request) -> Response:
+    who = await viewer(request)
+    assert who.actor is not None
+    sys = _sys(request)
+    page = await run_in_threadpool(sys.dispatch, q.InterventionQueue(actor=who.actor, limit=100))
+    return render(request, who, "queue.html", items=page.items, pack=sys.pack)

@@ -1,0 +1,141 @@
+"""Browser tests: a real `aftersales serve` on a temporary SQLite file, driven by Playwright in
+Debian's Chromium (Playwright's own browser download is not used; DEVELOPERS.md has the flags).
+
+Without Chromium the tests skip with a loud reason; `.ci/run` installs it and sets
+AFTERSALES_REQUIRE_BROWSER=1, which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+CHROMIUM = os.environ.get("AFTERSALES_CHROMIUM", "/usr/bin/chromium")
+REQUIRE = os.environ.get("AFTERSALES_REQUIRE_BROWSER") == "1"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+        "--disable-dev-shm-usage"]
+ADMIN = "browser-test-admin"
+PASSWORD = "correct horse battery"
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+T0 = "2026-03-04T09:00:00+08:00"
+_skipped: list[str] = []
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """The running server, and the order system's and operator's calls to its API."""
+
+    url: str
+    env: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def api(self, method: str, path: str, body: Any = None, who: str = "admin") -> Any:
+        token = ADMIN if who == "admin" else self.token(who)
+        req = urllib.request.Request(f"{self.url}{path}", method=method,  # noqa: S310 (the test's own server)
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:  # noqa: S310
+            return json.loads(r.read() or b"null")
+
+    def token(self, who: str) -> str:
+        if who not in self.tokens:
+            role, subject = who.split(":")
+            self.tokens[who] = self.api("POST", "/api/v1/tokens", {"role": role, "subject": subject})["token"]
+        return self.tokens[who]
+
+    def user(self, name: str, role: str, store: str | None = None) -> None:
+        """`aftersales user add`, the password on standard input, as an operator would."""
+        args = [sys.executable, "-m", "aftersales.entrypoints.cli", "user", "add", name, "--role", role]
+        subprocess.run([*args, *(["--store", store] if store else [])], input=PASSWORD + "\n", text=True,
+                       env=self.env, check=True, capture_output=True, timeout=60)
+
+    def order(self, order_id: str, buyer: str = "b1", store: str = "s1", category: str = "apparel",
+              paid: str = "199.00") -> None:
+        self.api("POST", "/api/v1/orders", {
+            "id": order_id, "store": store, "buyer": buyer, "paid_at": "2026-03-01T10:00:00+08:00",
+            "shipped_at": "2026-03-01T18:00:00+08:00", "delivered_at": "2026-03-03T12:00:00+08:00",
+            "completed_at": None, "shipping_fee": "0.00",
+            "lines": [{"id": "l1", "title": "羊毛衫", "category": category, "quantity": 1, "paid": paid}]},
+            who="integration:oms")
+
+    def login_link(self, buyer: str) -> str:
+        return str(self.url + self.api("POST", "/api/v1/login-links", {"buyer": buyer}, who="integration:oms")["url"])
+
+    def clock(self, now: str) -> None:
+        self.api("POST", "/api/v1/test-clock", {"now": now})
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        msg = f"BROWSER TESTS SKIPPED: no Chromium at {CHROMIUM} (apt-get install chromium; .ci/run does)"
+        if REQUIRE:
+            pytest.fail(msg + " (AFTERSALES_REQUIRE_BROWSER=1: CI must run them)")
+        _skipped.append(msg)
+        pytest.skip(msg)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser")
+    port = _port()
+    env = {**os.environ, "AFTERSALES_DATABASE_URL": f"sqlite:///{folder / 'web.db'}", "AFTERSALES_CLOCK": "test",
+           "AFTERSALES_ADMIN_TOKEN": ADMIN, "AFTERSALES_LOG_LEVEL": "WARNING"}
+    proc = subprocess.Popen([sys.executable, "-m", "aftersales.entrypoints.cli", "serve", "--port", str(port)],
+                            env=env)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=2).close()  # noqa: S310
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError("the server did not start") from None
+            time.sleep(0.2)
+    s = Server(url, env)
+    s.clock(T0)
+    s.api("POST", "/api/v1/stores", {"id": "s1", "return_address": "杭州市文一西路 969 号"}, who="integration:oms")
+    s.api("POST", "/api/v1/stores", {"id": "s2", "return_address": "上海市"}, who="integration:oms")
+    s.user("s1-owner", "owner", "s1")
+    s.user("s2-owner", "owner", "s2")
+    s.user("agent-wang", "agent")
+    try:
+        yield s
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped:
+        terminalreporter.write_line(_skipped[0], red=True, bold=True)

@@ -1,0 +1,202 @@
+"""Whole journeys in a real browser: a buyer on a phone, the store's team and an agent at desks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESK, PASSWORD, PHONE, Server
+
+pytestmark = pytest.mark.browser
+
+
+def _page(browser: Any, viewport: dict[str, int], **kw: Any) -> Page:
+    context = browser.new_context(viewport=viewport, locale=kw.pop("locale", "zh-CN"), **kw)
+    return context.new_page()
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[list[Page]]:
+    opened: list[Page] = []
+    yield opened
+    for p in opened:
+        p.context.close()
+
+
+def buyer_page(browser: Any, server: Server, pages: list[Page], buyer: str = "b1") -> Page:
+    page = _page(browser, PHONE, is_mobile=True, has_touch=True)
+    pages.append(page)
+    page.goto(server.login_link(buyer))
+    expect(page).to_have_url(re.compile(r"/orders$"))
+    return page
+
+
+def staff_page(browser: Any, server: Server, pages: list[Page], name: str) -> Page:
+    page = _page(browser, DESK)
+    pages.append(page)
+    page.goto(server.url + "/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/(workbench|queue)$"))
+    return page
+
+
+def apply(page: Page, order_id: str, choice: str, amount: str | None = None) -> str:
+    page.locator(f'a[href="/orders/{order_id}/lines/l1"]').click()
+    page.get_by_label("申请类型").select_option(choice)
+    if amount:
+        page.get_by_label("金额(元)").fill(amount)
+    page.get_by_label("问题描述").fill("尺码不合适")
+    page.get_by_role("button", name="提交申请").click()
+    page.wait_for_url(re.compile(r"/cases/\w+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
+def act(page: Page, action: str, **fields: str) -> None:
+    form = page.locator(f"form.action-{action}")
+    for label, value in fields.items():
+        control = form.get_by_label(label)
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(value)
+        else:
+            control.fill(value)
+    form.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def reload_until(page: Page, status: str) -> None:
+    """Reload until the case shows ``status``: the worker acts on its own, a moment later."""
+    for _ in range(100):
+        page.reload()
+        if page.locator(".status").inner_text() == status:
+            return
+        page.wait_for_timeout(200)
+    expect(page.locator(".status")).to_have_text(status)
+
+
+def test_a_buyer_returns_from_a_phone_and_sees_the_refund(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-ret")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, "o-ret", "return_refund:no_reason", "199.00")
+    expect(buyer.locator(".status")).to_have_text("待卖家处理")
+    expect(buyer.locator("time.countdown").first).to_contain_text("还剩")
+    seller = staff_page(browser, server, pages, "s1-owner")
+    seller.get_by_role("link", name=case_id).click()
+    act(seller, "agree")
+    expect(seller.locator(".status")).to_have_text("待买家退货")
+    buyer.reload()
+    act(buyer, "ship_return", 物流公司="顺丰", 运单号="SF1234567")
+    expect(buyer.locator(".status")).to_have_text("待卖家收货")
+    seller.reload()
+    act(seller, "confirm_receipt")
+    # The in-process worker pays the refund; the buyer sees it on their phone.
+    reload_until(buyer, "已完成")
+    expect(buyer.locator(".summary")).to_contain_text("已退款: ¥199.00")
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than a phone
+
+
+def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-dis")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, "o-dis", "return_refund:quality", "199.00")
+    seller = staff_page(browser, server, pages, "s1-owner")
+    seller.goto(f"{server.url}/cases/{case_id}")
+    act(seller, "refuse", 原因="not_as_claimed", 备注="商品无质量问题")
+    expect(seller.locator(".status")).to_have_text("卖家已拒绝")
+    buyer.reload()
+    act(buyer, "escalate", 备注="有质量问题,见照片")
+    expect(buyer.locator(".status")).to_have_text("平台处理中")
+    agent = staff_page(browser, server, pages, "agent-wang")
+    expect(agent.get_by_role("link", name=case_id)).to_be_visible()
+    agent.get_by_role("link", name=case_id).click()
+    act(agent, "rule", 裁决结果="refund", **{"金额(元)": "199.00"}, 过错方="seller")
+    expect(agent.locator(".facts")).to_contain_text("退款")
+    buyer.reload()
+    expect(buyer.locator(".timeline")).to_contain_text("裁决")
+
+
+def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-time")
+    buyer = buyer_page(browser, server, pages)
+    apply(buyer, "o-time", "return_refund:no_reason", "199.00")
+    countdown = buyer.locator(".summary time.countdown")
+    expect(countdown).to_contain_text("还剩")
+    expect(buyer.locator(".summary")).to_contain_text("超时未处理,系统将自动同意")
+    buyer.locator(".summary details summary").click()
+    expect(buyer.locator(".summary details p").first).to_contain_text("依据")
+    deadline = countdown.get_attribute("datetime")
+    assert deadline
+    server.clock(deadline)  # the moment the seller's time runs out
+    reload_until(buyer, "待买家退货")
+    expect(buyer.locator(".timeline")).to_contain_text("系统")
+
+
+def test_the_language_switch_is_remembered(browser: Any, server: Server, pages: list[Page]) -> None:
+    buyer = buyer_page(browser, server, pages)
+    expect(buyer.locator("h1").last).to_have_text("我的订单")
+    buyer.get_by_role("link", name="English").click()
+    expect(buyer.locator("h1").last).to_have_text("My orders")
+    buyer.goto(server.url + "/orders")
+    expect(buyer.locator("h1").last).to_have_text("My orders")
+    buyer.get_by_role("link", name="中文").click()
+    expect(buyer.locator("h1").last).to_have_text("我的订单")
+
+
+def test_a_message_with_markup_is_shown_as_text(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-xss")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, "o-xss", "return_refund:no_reason", "199.00")
+    text = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"><b>粗体</b>'
+    buyer.get_by_label("留言").fill(text)
+    buyer.get_by_role("button", name="发送").click()
+    expect(buyer.locator(".msg p").last).to_have_text(text)
+    seller = staff_page(browser, server, pages, "s1-owner")
+    seller.goto(f"{server.url}/cases/{case_id}")
+    expect(seller.locator(".msg p").last).to_have_text(text)
+    assert buyer.evaluate("window.__pwned") is None and seller.evaluate("window.__pwned") is None
+
+
+def test_another_buyer_and_another_store_get_not_found(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-priv")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, "o-priv", "return_refund:no_reason", "199.00")
+    other_buyer = buyer_page(browser, server, pages, "b2")
+    other_store = staff_page(browser, server, pages, "s2-owner")
+    for page in (other_buyer, other_store):
+        response = page.goto(f"{server.url}/cases/{case_id}")
+        assert response is not None and response.status == 404
+        expect(page.locator("h1")).to_have_text("未找到")
+        response = page.goto(f"{server.url}/orders/o-priv/lines/l1")
+        assert response is not None and response.status == 404
+    expect(other_store.locator("main")).not_to_contain_text(case_id)
+
+
+@pytest.mark.parametrize("who", ["buyer", "seller", "agent"])
+def test_main_pages_have_no_serious_accessibility_violation(browser: Any, server: Server, pages: list[Page],
+                                                             who: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    server.order(f"o-a11y-{who}")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, f"o-a11y-{who}", "return_refund:quality", "199.00")
+    if who == "buyer":
+        page, urls = buyer, ["/orders", f"/orders/o-a11y-{who}/lines/l1", f"/cases/{case_id}"]
+    elif who == "seller":
+        page, urls = staff_page(browser, server, pages, "s1-owner"), ["/workbench", f"/cases/{case_id}"]
+    else:
+        page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}"]
+    urls.append("/login") if who == "buyer" else None
+    axe = Axe()
+    for url in urls:
+        page.goto(server.url + url)
+        for lang in ("zh-CN", "en"):
+            page.goto(f"{server.url}{url}?lang={lang}")
+            found = axe.run(page).response["violations"]
+            bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
+                   if v["impact"] in ("serious", "critical")]
+            assert not bad, f"{url} ({lang}): {bad}"

@@ -1,0 +1,142 @@
+"""The pages over HTTP: signing in, a whole return walked through the forms, and who sees what."""
+
+from __future__ import annotations
+
+import re
+
+from aftersales.services import commands as c
+from tests.e2e.conftest import Api
+from tests.e2e.web.conftest import PASSWORD, Browser, add_user, buyer, staff
+
+
+def _open_return(b: Browser) -> str:
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:no_reason", "amount": "199.00", "description": "不合身"})
+    assert r.status_code == 303, r.text
+    return r.headers["location"].rsplit("/", 1)[1]
+
+
+def test_a_return_walked_through_the_pages_ends_refunded(people: Api) -> None:
+    b, s = buyer(people), staff(people, "s1-owner")
+    orders = b.get("/orders").text
+    assert "羊毛衫" in orders and "¥199.00" in orders
+    options = b.get("/orders/o1/lines/l1").text
+    assert "七天无理由" in options or "无理由" in options  # the rule's name, in plain words
+    case_id = _open_return(b)
+    assert case_id in s.get("/workbench").text
+    page = f"/cases/{case_id}"
+    assert "待卖家处理" in b.get(page).text and "还剩" in b.get(page).text
+    assert s.submit(page, f"{page}/act/agree").status_code == 303
+    assert b.submit(page, f"{page}/act/ship_return", {"carrier": "顺丰", "tracking_no": "SF123"}).status_code == 303
+    assert s.submit(page, f"{page}/act/confirm_receipt").status_code == 303
+    people.run_worker_once()
+    final = b.get(page).text
+    assert "已完成" in final and "已退款" in final and "¥199.00" in final
+    # The history names who acted for the store, to the buyer as well.
+    assert re.search(r"卖家 · s1 \(s1-owner\)[^<]*<strong>同意", b.get(page).text)
+
+
+def test_the_sign_in_form_refuses_a_wrong_password_and_locks_after_ten(people: Api) -> None:
+    b = Browser(people.client)
+    for _ in range(10):
+        r = b.submit("/login", "/login", {"name": "s1-owner", "password": "wrong password"})
+        assert r.status_code == 401 and "用户名或密码错误" in r.text
+    r = b.submit("/login", "/login", {"name": "s1-owner", "password": PASSWORD})
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+
+
+def test_a_form_without_its_token_is_refused(people: Api) -> None:
+    b = buyer(people)
+    r = b.client.post("/orders/o1/lines/l1/apply", data={"choice": "return_refund:no_reason"}, follow_redirects=False)
+    assert r.status_code == 403
+    assert not people.get("/api/v1/cases", "buyer:b1").json()["data"]
+
+
+def test_a_login_link_opens_once(people: Api) -> None:
+    r = people.post("/api/v1/login-links", "integration:oms", {"buyer": "b1"})
+    url = r.json()["url"]
+    first = Browser(people.client.__class__(people.client.app)).get(url, follow_redirects=False)
+    assert first.status_code == 303
+    again = Browser(people.client.__class__(people.client.app)).get(url, follow_redirects=False)
+    assert again.status_code == 410 and "链接已失效" in again.text
+    # A buyer cannot mint links for themselves.
+    assert people.post("/api/v1/login-links", "buyer:b1", {"buyer": "b2"}).status_code == 403
+
+
+def test_signing_out_everywhere_ends_every_session(people: Api) -> None:
+    one, two = staff(people, "s1-owner"), staff(people, "s1-owner")
+    assert one.get("/workbench").status_code == 200
+    r = one.submit("/workbench", "/logout", {"everywhere": "1"})
+    assert r.status_code == 303
+    r = two.get("/workbench", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_another_buyer_and_another_store_see_nothing(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)
+    people.post("/api/v1/stores", "integration:oms", {"id": "s2", "return_address": "上海"})
+    add_user(people, "s2-owner", "owner", "s2")
+    for other in (buyer(people, "b2"), staff(people, "s2-owner")):
+        assert other.get(f"/cases/{case_id}").status_code == 404
+        assert other.get("/orders/o1/lines/l1").status_code in (404,)
+        r = other.client.post(f"/cases/{case_id}/act/agree", data={"csrf": other.csrf(other.get("/").text)},
+                              follow_redirects=False)
+        assert r.status_code == 404
+    assert case_id not in staff(people, "s2-owner").get("/workbench").text
+
+
+def test_a_message_holding_html_reads_as_text(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)
+    page = f"/cases/{case_id}"
+    b.submit(page, f"{page}/messages", {"text": '<script>alert(1)</script><b>bold</b>'})
+    html = b.get(page).text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_language_follows_the_switch_and_is_remembered(people: Api) -> None:
+    b = buyer(people)
+    assert "我的订单" in b.get("/orders").text
+    english = b.get("/orders?lang=en")
+    assert "My orders" in english.text and english.cookies.get("as_lang") == "en"
+    assert "My orders" in b.get("/orders").text  # remembered
+    fresh = buyer(people)
+    assert "My orders" in fresh.get("/orders", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+
+
+def test_a_viewer_of_the_store_sees_but_cannot_act(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)
+    add_user(people, "s1-viewer", "viewer", "s1")
+    v = staff(people, "s1-viewer")
+    page = v.get(f"/cases/{case_id}").text
+    assert "/act/agree" not in page
+    r = v.client.post(f"/cases/{case_id}/act/agree", data={"csrf": v.csrf(page)}, follow_redirects=False)
+    assert r.status_code == 403
+
+
+def test_signed_out_pages_lead_to_sign_in(people: Api) -> None:
+    r = people.client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    login = people.client.get("/login")
+    assert login.status_code == 200 and 'type="password"' in login.text
+    assert "Sign in" in people.client.get("/login?lang=en").text
+    r = people.client.get("/workbench", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_an_owner_adds_staff_to_their_own_store_only(people: Api) -> None:
+    from aftersales.domain import errors
+    from aftersales.domain.model import Actor, Role
+
+    owner = Actor(Role.SELLER, "s1", staff="s1-owner", team_role="owner")
+    people.system.dispatch(c.AddUser(actor=owner, name="s1-li", role="after_sales", store_id="s1", password=PASSWORD))
+    for store, role, error in (("s2", "after_sales", errors.NotFound), ("s1", "owner", errors.Forbidden)):
+        try:
+            people.system.dispatch(c.AddUser(actor=owner, name=f"x-{store}-{role}", role=role, store_id=store,
+                                             password=PASSWORD))
+        except error:
+            continue
+        raise AssertionError(f"an owner added {role} to {store}")
+    assert staff(people, "s1-li").get("/workbench").status_code == 200

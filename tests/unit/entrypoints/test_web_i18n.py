@@ -1,0 +1,54 @@
+"""The pages' languages: every message in both catalogs, countdowns and times as people read them."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from aftersales.entrypoints.web import i18n
+
+_spec = importlib.util.spec_from_file_location("i18n_check", Path(__file__).parents[3] / "tools" / "i18n-check.py")
+assert _spec is not None and _spec.loader is not None
+check = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check)
+
+NOW = datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_every_message_of_the_pages_is_in_both_catalogs() -> None:
+    assert len(check.messages()) > 100
+    for lang in check.LANGS:
+        assert check.missing(lang) == [], lang
+
+
+def test_the_check_notices_a_message_nobody_translated(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = check.messages() | {"A sentence added to a template yesterday"}
+    monkeypatch.setattr(check, "messages", lambda: found)
+    assert check.missing("zh_CN") == ["A sentence added to a template yesterday"]
+
+
+def test_countdowns_read_the_same_in_both_languages() -> None:
+    zh, en = i18n.Reader("zh-CN", SHANGHAI), i18n.Reader("en", SHANGHAI)
+    due = NOW + timedelta(days=1, hours=3, minutes=20)
+    assert zh.left(due, NOW) == "还剩 1 天 3 小时" and en.left(due, NOW) == "1 d 3 h left"
+    assert zh.left(NOW + timedelta(minutes=42), NOW) == "还剩 42 分钟"
+    assert en.left(NOW - timedelta(hours=2), NOW) == "overdue by 2 h"
+    assert zh.left(NOW + timedelta(seconds=30), NOW) == "还剩 不到 1 分钟"
+
+
+def test_times_are_shown_on_the_viewers_wall_clock_not_utc() -> None:
+    assert i18n.Reader("zh-CN", SHANGHAI).when(NOW) == "2026-03-04 09:00"
+    assert i18n.Reader("en", ZoneInfo("Europe/Berlin")).when(NOW) == "2026-03-04 02:00"
+
+
+def test_the_language_is_asked_then_remembered_then_the_browsers() -> None:
+    assert i18n.choose(None, None, None) == "zh-CN"
+    assert i18n.choose(None, None, "en-GB,en;q=0.8") == "en"
+    assert i18n.choose(None, "en", "zh-CN") == "en"
+    assert i18n.choose("zh-CN", "en", "en") == "zh-CN"
+    assert i18n.choose("fr", None, "de,en;q=0.5") == "en"
