@@ -77,11 +77,13 @@ openapi.json: $(STAMP)
 
 # The pages' messages: extract them from the code and templates, add new ones to both catalogs
 # (src/aftersales/entrypoints/web/locale), check that each is translated, and compile them.
+# New messages come in untranslated: write their Chinese in the zh_CN catalog (or a JSON map of
+# English to Chinese for `python tools/i18n-fill.py MAP.json`, which also fills English).
 I18N := src/aftersales/entrypoints/web/locale
 i18n: $(STAMP)
 	@mkdir -p build
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --omit-header --sort-output -o build/messages.pot .
-	$(BIN)/pybabel update -i build/messages.pot -d $(I18N) --ignore-obsolete --no-wrap
+	$(BIN)/pybabel update -i build/messages.pot -d $(I18N) --ignore-obsolete --no-wrap --no-fuzzy-matching
 	$(BIN)/python tools/i18n-check.py
 	$(BIN)/pybabel compile -d $(I18N) --statistics
 	@find $(I18N) -name '*.mo' -delete  # the app reads the .po files; nothing compiled is kept

@@ -187,6 +187,15 @@ class _Cases(_Repo):
                 and (store_id is None or c.store_id == store_id) and (buyer_id is None or c.buyer_id == buyer_id)]
         return rows[:limit]
 
+    def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
+                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        rows = sorted(((c.deadline, self.d.seqs[c.id], c) for c in self.d.cases.values()
+                       if c.store_id == store_id and c.status.value in statuses and c.deadline is not None
+                       and (case_type is None or c.type.value == case_type)
+                       and (assignee is None or c.assignee == (assignee or None))
+                       and (order_id is None or c.order_id == order_id)), key=lambda x: (x[0], x[1]))
+        return [(s, copy.deepcopy(c)) for due, s, c in rows if after is None or (due, s) > after][:limit]
+
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         rows = sorted(((c.sla_due, self.d.seqs[c.id], c) for c in self.d.cases.values() if c.sla_due is not None),
                       key=lambda x: (x[0], x[1]))

@@ -165,6 +165,14 @@ def add_user(actor: Actor, role: str, store_id: str | None, store_exists: bool) 
                            "只有运营或店主(为本店)可以添加成员")
 
 
+def assign(actor: Actor, case: Case) -> None:
+    """Only the store's own team (not its viewers) gives its cases to one of its members."""
+    visible_case(actor, case)
+    if actor.role is not R.SELLER:
+        raise errors.Forbidden("only the store's team assigns its cases", "只有店铺团队可以分配售后单")
+    _acting(actor, "assign a case")
+
+
 def see_team(actor: Actor, store_id: str, exists: bool) -> None:
     visible_store(actor, store_id, exists)
     if actor.role is R.SELLER and actor.team_role not in (None, "owner"):

@@ -196,6 +196,16 @@ def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, An
     return Outcome(new, event)
 
 
+def assign(case: Case, actor: Actor, at: datetime, assignee: str | None,
+           expected_version: int | None = None) -> Outcome:
+    """Give the case to a member of the store's team (None: to nobody). A change with its
+    history event, like a message: it leaves the deadline running."""
+    access.assign(actor, case)
+    out = note(case, actor, at, "assign", {"assignee": assignee}, expected_version)
+    out.case.assignee = assignee
+    return out
+
+
 def timer_failed(case: Case, timer: DueTimer, error: errors.DomainError, pack: Pack,
                  calendar: BusinessCalendar) -> Outcome:
     """The rules refused a deadline's default outcome when it fell due. The case keeps its

@@ -302,6 +302,7 @@ class Case:
     # the case is flagged (``attention``); the agents' queue is ordered by it.
     sla_due: datetime | None = None
     attention: str | None = None  # why an agent must look: "timer_failed"
+    assignee: str | None = None  # the member of the store's team the case is given to
 
     @property
     def open(self) -> bool:

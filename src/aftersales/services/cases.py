@@ -13,7 +13,7 @@ from aftersales.domain import case as case_engine
 from aftersales.domain import evidence as evidence_rules
 from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.inputs import Context
-from aftersales.domain.model import Case, Event, Message
+from aftersales.domain.model import Case, Event, Message, Role
 from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -115,6 +115,32 @@ def list_cases(query: q.ListCases, uow: UnitOfWork, deps: Deps) -> Page[Case]:
                               before_seq=query.before, limit=query.limit + 1)
     page = Page.of(rows, query.limit, lambda row: (row[0],))
     return Page([case for _, case in page.items], page.after)
+
+
+def workbench(query: q.Workbench, uow: UnitOfWork, deps: Deps) -> Page[Case]:
+    """A store's own cases only: the store is the actor's (another's does not exist for it)."""
+    if query.actor.role is not Role.SELLER:
+        raise errors.Forbidden("the workbench is the store's", "工作台仅供店铺使用")
+    with uow.read():
+        rows = uow.cases.workbench(store_id=query.actor.id, statuses=[s.value for s in query.statuses],
+                                   case_type=query.type.value if query.type else None, assignee=query.assignee,
+                                   order_id=query.order_id, after=query.after, limit=query.limit + 1)
+    page = Page.of(rows, query.limit, lambda row: (row[1].deadline, row[0]))
+    return Page([case for _, case in page.items], page.after)
+
+
+def assign_case(cmd: c.AssignCase, uow: UnitOfWork, deps: Deps) -> Case:
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+        if cmd.assignee is not None:
+            member = uow.users.by_name(cmd.assignee)
+            if member is None or member.store_id != case.store_id or member.role == "viewer":
+                raise errors.ValidationFailed(f"{cmd.assignee!r} is not on the store's team",
+                                              f"{cmd.assignee!r} 不是本店可处理售后的成员", field="assignee")
+        out = case_engine.assign(case, cmd.actor, at, cmd.assignee, cmd.expected_version)
+        record(uow, out, case.version)
+        return out.case
 
 
 def case_events(query: q.CaseEvents, uow: UnitOfWork, deps: Deps) -> Page[Event]:

@@ -206,6 +206,17 @@ class LoadCalendarYear(Command[None]):
     year: YearData
 
 
+@dataclass(frozen=True, kw_only=True)
+class AssignCase(Command[Case]):
+    """Give a case to a member of the store's team (``assignee`` None: to nobody)."""
+
+    actor: Actor
+    case_id: str
+    assignee: str | None
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
 # --- people: staff users, page sessions, buyers' login links ---
 
 

@@ -42,6 +42,8 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.GetCase: cases.get_case,
     q.ListCases: cases.list_cases,
     q.CaseEvents: cases.case_events,
+    q.Workbench: cases.workbench,
+    c.AssignCase: cases.assign_case,
     q.CaseMessages: cases.case_messages,
     q.CaseEvidence: cases.case_evidence,
     q.EvidenceContent: cases.evidence_content,

@@ -101,6 +101,12 @@ class CaseRepository(Protocol):
         """Cases newest first, with the key of each (its sequence number)."""
         ...
 
+    def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
+                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        """A store's cases in these statuses that have a deadline, the nearest first (keyset on
+        deadline and sequence), optionally of one type, one assignee ("" for nobody), one order."""
+        ...
+
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         """Cases the platform owes a look (``sla_due`` set), soonest due first, keyset after ``after``."""
         ...

@@ -9,7 +9,7 @@ from datetime import datetime
 from aftersales.domain.clauses import Finding
 from aftersales.domain.eligibility import Option
 from aftersales.domain.evidence import EvidenceItem
-from aftersales.domain.model import Actor, Case, Event, Message, Order, Reopening, Status
+from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order, Reopening, Status
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
 from aftersales.services.values import Page, QueueItem, TokenRecord, User
@@ -61,6 +61,19 @@ class ListCases(Request[Page[Case]]):
     store: str | None = None
     before: int | None = None
     limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workbench(Request[Page[Case]]):
+    """What waits for the store (or the statuses asked), overdue first, then by deadline."""
+
+    actor: Actor
+    statuses: tuple[Status, ...] = (Status.AWAITING_SELLER, Status.AWAITING_RECEIPT, Status.AWAITING_REPLACEMENT)
+    type: CaseType | None = None
+    assignee: str | None = None  # "" for cases given to nobody
+    order_id: str | None = None
+    after: tuple[datetime, int] | None = None
+    limit: int = 50
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -140,3 +140,20 @@ def test_an_owner_adds_staff_to_their_own_store_only(people: Api) -> None:
             continue
         raise AssertionError(f"an owner added {role} to {store}")
     assert staff(people, "s1-li").get("/workbench").status_code == 200
+
+
+def test_an_owner_builds_the_team_and_gives_a_case_to_a_member(people: Api) -> None:
+    owner = staff(people, "s1-owner")
+    r = owner.submit("/team", "/team", {"name": "s1-li", "role": "after_sales", "password": PASSWORD})
+    assert r.status_code == 303
+    assert "s1-li" in owner.get("/team").text and "售后客服" in owner.get("/team").text
+    r = owner.submit("/team", "/team", {"name": "s1-boss", "role": "owner", "password": PASSWORD})
+    assert r.status_code == 403  # an owner adds staff and viewers, not owners
+    case_id = _open_return(buyer(people))
+    r = owner.submit(f"/cases/{case_id}", f"/cases/{case_id}/assign", {"assignee": "s1-li"})
+    assert r.status_code == 303
+    li = staff(people, "s1-li")
+    assert case_id in li.get("/workbench?assignee=s1-li").text
+    assert case_id not in li.get("/workbench?assignee=").text
+    assert re.search(r"分配处理人</strong> s1-li", li.get(f"/cases/{case_id}").text)
+    assert li.get("/team").status_code == 403  # the team is the owner's to manage

@@ -147,6 +147,7 @@ cases = Table(
     # is a keyset query on (sla_due, seq) over this index.
     Column("sla_due", UTCDateTime),
     Column("attention", String(32)),
+    Column("assignee", String(64)),
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.
@@ -160,6 +161,8 @@ cases = Table(
     ),
     Index("ix_cases_line", "order_id", "line_id"),
     Index("ix_cases_queue", "sla_due", "seq"),
+    # The store's workbench: what waits for it, the nearest deadline first (a keyset).
+    Index("ix_cases_workbench", "store_id", "deadline", "seq"),
 )
 
 # Keyed by (case, seq): the history is read per case in order, and on SQLite a table

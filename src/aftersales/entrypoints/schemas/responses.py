@@ -120,6 +120,7 @@ class CaseOut(BaseModel):
     repair_failures: int
     ruling: RulingOut | None
     closed_by: str | None
+    assignee: str | None
     allowed_actions: list[str]
 
     @classmethod
@@ -147,7 +148,8 @@ class CaseOut(BaseModel):
             replacement_shipment=ShipmentOut.from_shipment(c.replacement_shipment, pack),
             refusal=None if c.refusal_reason is None else {"reason": c.refusal_reason, "note": c.refusal_note},
             receipt_refused=c.receipt_refused, repair_failures=c.repair_failures, ruling=_ruling(c, pack),
-            closed_by=c.closed_by, allowed_actions=allowed_actions(c, viewer) if viewer is not None else [],
+            closed_by=c.closed_by, assignee=c.assignee,
+            allowed_actions=allowed_actions(c, viewer) if viewer is not None else [],
         )
 
 

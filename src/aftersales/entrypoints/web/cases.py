@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
 from aftersales.domain import errors
-from aftersales.domain.model import Case, Status
+from aftersales.domain.model import Case, Role, Status
 from aftersales.domain.policy import Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, MessageIn
@@ -61,6 +61,10 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
 
     data = await run_in_threadpool(load)
     case = data["case"]
+    if actor.role is Role.SELLER and actor.team_role in (None, "owner", "after_sales") and case.open:
+        members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=case.store_id)) \
+            if actor.team_role in (None, "owner") else []
+        data["team"] = [m.name for m in members if m.role != "viewer"] or ([actor.staff] if actor.staff else [])
     reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
     refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
@@ -124,6 +128,21 @@ async def case_act(case_id: str, action: str, request: Request) -> Response:
 
     def command() -> c.Act:
         return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
+
+    return await _attempt(request, who, case_id, command, "")
+
+
+@router.post("/cases/{case_id}/assign", response_class=HTMLResponse)
+async def case_assign(case_id: str, request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    actor = who.actor
+    assignee = fields.get("assignee", "").strip() or None
+    version = int(fields["version"]) if fields.get("version", "").isdigit() else None
+
+    def command() -> c.AssignCase:
+        return c.AssignCase(actor=actor, case_id=case_id, assignee=assignee, expected_version=version)
 
     return await _attempt(request, who, case_id, command, "")
 

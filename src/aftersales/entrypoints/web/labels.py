@@ -52,6 +52,7 @@ ACTION = {
     "message": N_("Message"),
     "evidence": N_("Evidence added"),
     "timer_failed": N_("A deadline could not act"),
+    "assign": N_("Assigned"),
 }
 
 # What happens when the deadline passes with nobody acting (the pack's default outcome).
@@ -76,6 +77,12 @@ PARTY = {
     "operator": N_("Operator"),
     "system": N_("System"),
     "integration": N_("Order system"),
+}
+
+TEAM_ROLE = {
+    "owner": N_("Owner"),
+    "after_sales": N_("After-sales staff"),
+    "viewer": N_("Viewer (read only)"),
 }
 
 ROLE_HOME = {

@@ -203,31 +203,78 @@ async def apply(order_id: str, line_id: str, request: Request) -> Response:
     return redirect(f"/cases/{case.id}")
 
 
+def _cursor(after: tuple[object, ...] | None) -> str | None:
+    """A keyset as a page link carries it: ``<iso time>|<sequence>``."""
+    if after is None or not isinstance(after[0], datetime):
+        return None
+    return f"{after[0].isoformat()}|{after[1]}"
+
+
+def _after(text: str | None) -> tuple[datetime, int] | None:
+    key = _key(text)
+    if isinstance(key, tuple) and str(key[1]).isdigit():
+        return key[0], int(key[1])
+    return None
+
+
 @router.get("/workbench", response_class=HTMLResponse)
 async def workbench(request: Request) -> Response:
+    """What waits for the store, overdue first and then by deadline, filtered and paged by keyset
+    in the database; a finished status (no deadline) lists newest first."""
     who = await viewer(request)
     assert who.actor is not None
     if who.actor.role is not Role.SELLER:
         raise errors.NotFound("no such page", "页面不存在")
-    sys = _sys(request)
-    chosen = request.query_params.get("status") or ""
+    sys, actor, params = _sys(request), who.actor, request.query_params
+    chosen = params.get("status") or ""
     status = Status(chosen) if chosen in {s.value for s in Status} else None
-    before = _key(request.query_params.get("before"))
-    actor = who.actor
+    kind = params.get("type") or ""
+    case_type = CaseType(kind) if kind in {t.value for t in CaseType} else None
+    assignee = params.get("assignee")
+    order_id = (params.get("order") or "").strip()[:64] or None
 
-    def load() -> tuple[list[Any], Any]:
-        if status is not None:
-            page = sys.dispatch(q.ListCases(actor=actor, status=status, limit=50,
-                                            before=before if isinstance(before, int) else None))
-            return page.items, page.after
-        found = [x for s in STORE_TURN for x in sys.dispatch(q.ListCases(actor=actor, status=s, limit=200)).items]
-        return found, None
+    def load() -> tuple[list[Any], str | None, list[Any]]:
+        team = sys.dispatch(q.StoreTeam(actor=actor, store_id=actor.id)) if actor.team_role in (None, "owner") else []
+        if status is not None and status.terminal:
+            done = sys.dispatch(q.ListCases(actor=actor, status=status, limit=50,
+                                            before=int(params["before"]) if params.get("before", "").isdigit()
+                                            else None))
+            return done.items, str(done.after[0]) if done.after else None, team
+        page = sys.dispatch(q.Workbench(actor=actor, statuses=(status,) if status else STORE_TURN, type=case_type,
+                                        assignee=assignee if assignee is not None and assignee != "*" else None,
+                                        order_id=order_id, after=_after(params.get("after")), limit=50))
+        return page.items, _cursor(page.after), team
 
-    cases, after = await run_in_threadpool(load)
-    far = datetime.max.replace(tzinfo=who.now.tzinfo)
-    cases.sort(key=lambda x: x.deadline or far)  # overdue first, then the nearest deadline
-    return render(request, who, "workbench.html", cases=cases, statuses=list(Status), chosen=chosen,
-                  more=after[0] if after else None, pack=sys.pack)
+    cases, more, team = await run_in_threadpool(load)
+    query = {k: v for k, v in params.items() if k not in ("after", "before", "lang") and v}
+    return render(request, who, "workbench.html", cases=cases, statuses=list(Status), types=list(CaseType),
+                  chosen=chosen, kind=kind, assignee=assignee, order=order_id or "", team=team, more=more,
+                  terminal=status is not None and status.terminal, query=query, pack=sys.pack)
+
+
+@router.get("/team", response_class=HTMLResponse)
+async def team(request: Request, error: str | None = None, status: int = 200) -> Response:
+    who = await viewer(request)
+    assert who.actor is not None
+    sys, actor = _sys(request), who.actor
+    members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=actor.id))
+    return render(request, who, "team.html", status=status, error=error, members=members)
+
+
+@router.post("/team", response_class=HTMLResponse)
+async def team_add(request: Request) -> Response:
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    command = c.AddUser(actor=who.actor, name=fields.get("name", ""), role=fields.get("role", ""),
+                        store_id=who.actor.id, password=fields.get("password", ""))
+    try:
+        await run_in_threadpool(_sys(request).dispatch, command)
+    except errors.DomainError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        return await team(request, error=_text(exc, who), status=exc.status)
+    return redirect("/team")
 
 
 @router.get("/queue", response_class=HTMLResponse)

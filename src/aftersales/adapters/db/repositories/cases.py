@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -132,6 +133,22 @@ class SqlCases(Repository):
         if buyer_id is not None:
             q = q.where(_c.buyer_id == buyer_id)
         return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q).all()]
+
+    def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
+                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+        q = (select(t.cases).where(_c.store_id == store_id, _c.status.in_(statuses), _c.deadline.is_not(None))
+             .order_by(_c.deadline, _c.seq).limit(limit))
+        if case_type is not None:
+            q = q.where(_c.type == case_type)
+        if assignee is not None:
+            q = q.where(_c.assignee == assignee) if assignee else q.where(_c.assignee.is_(None))
+        if order_id is not None:
+            q = q.where(_c.order_id == order_id)
+        params: dict[str, Any] = {}
+        if after is not None:
+            q = q.where(tuple_(_c.deadline, _c.seq) > tuple_(bindparam("due", type_=t.UTCDateTime), after[1]))
+            params["due"] = after[0]
+        return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, params).all()]
 
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         q = select(t.cases).where(_c.sla_due.is_not(None)).order_by(_c.sla_due, _c.seq).limit(limit)
