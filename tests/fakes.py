@@ -120,6 +120,9 @@ class _Stores(_Repo):
         self.d.stores[store.id] = replace(store, policy=old.policy if old else None)
         return old is None
 
+    def all(self, limit: int) -> list[Store]:
+        return [self.d.stores[k] for k in sorted(self.d.stores)][:limit]
+
     def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
         self.d.stores[store_id] = replace(self.d.stores[store_id], policy=policy)
 
@@ -195,6 +198,18 @@ class _Cases(_Repo):
                        and (assignee is None or c.assignee == (assignee or None))
                        and (order_id is None or c.order_id == order_id)), key=lambda x: (x[0], x[1]))
         return [(s, copy.deepcopy(c)) for due, s, c in rows if after is None or (due, s) > after][:limit]
+
+    def status_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for case in self.d.cases.values():
+            counts[case.status.value] = counts.get(case.status.value, 0) + 1
+        return counts
+
+    def system_actions_since(self, since: datetime, actions: Sequence[str]) -> list[datetime]:
+        return [e.at for e in self.d.events if e.actor.role.value == "system" and e.action in actions and e.at >= since]
+
+    def provisional_open(self) -> int:
+        return sum(1 for c in self.d.cases.values() if c.deadline_provisional and c.open)
 
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         rows = sorted(((c.sla_due, self.d.seqs[c.id], c) for c in self.d.cases.values() if c.sla_due is not None),

@@ -87,8 +87,10 @@ def main() -> int:
         people = {
             "buyer": (None, [("orders", "/orders"), ("line-options", "/orders/D1007/lines/1"),
                              ("buyer-case", f"/cases/{returned}")]),
-            "seller": ("hz-owner", [("workbench", "/workbench"), ("seller-case", f"/cases/{refused}")]),
+            "seller": ("hz-owner", [("workbench", "/workbench"), ("seller-case", f"/cases/{refused}"),
+                                    ("team", "/team")]),
             "agent": ("agent-li", [("queue", "/queue"), ("agent-review", f"/cases/{escalated}")]),
+            "operator": ("ops", [("operations", "/ops"), ("rules", "/rules")]),
         }
         OUT.mkdir(parents=True, exist_ok=True)
         with sync_playwright() as p:
@@ -108,6 +110,7 @@ def main() -> int:
                             _sign_in(page, base, name, info.passwords[name])
                         for shot, path in shots:
                             page.goto(f"{base}{path}?lang={lang}")
+                            page.wait_for_load_state("networkidle")  # charts, countdowns
                             page.screenshot(path=str(OUT / f"{shot}-{lang}-{device}.png"), full_page=True)
                     context.close()
             browser.close()

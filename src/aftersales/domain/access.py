@@ -54,6 +54,7 @@ CAPABILITIES: Mapping[str, Capability] = {
     "manage_tokens": _cap({R.OPERATOR}, "only an operator issues and revokes tokens", "只有运营可以签发和撤销令牌"),
     "issue_login_links": _cap({R.INTEGRATION, R.OPERATOR}, "only the order system or an operator issues login links",
                               "只有订单系统或运营可以生成登录链接"),
+    "see_operations": _cap({R.OPERATOR}, "the operations page is the operator's", "运营页面仅供运营查看"),
     "set_test_clock": _cap({R.OPERATOR}, "only an operator sets the test clock", "只有运营可以设置测试时钟"),
     "load_calendar": _cap({R.OPERATOR}, "only an operator loads calendar years", "只有运营可以导入日历"),
 }

@@ -58,6 +58,16 @@ def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
         return out.case
 
 
+def preview_action(query: q.PreviewAction, uow: UnitOfWork, deps: Deps) -> Case:
+    """What ``act`` would do, computed by the same rules in a read: nothing is written."""
+    if query.action not in PUBLIC_ACTIONS:
+        raise errors.NotFound(f"no action {query.action!r}", f"没有操作 {query.action!r}")
+    with uow.read():
+        case = access.visible_case(query.actor, uow.cases.get(query.case_id))
+        ctx = context_for(uow, deps, case, query.action)
+        return case_engine.act(case, query.action, query.actor, deps.now(), ctx, query.params).case
+
+
 def post_message(cmd: c.PostMessage, uow: UnitOfWork, deps: Deps) -> Message:
     """A party or an agent writes in the case's negotiation."""
     text = cmd.text.strip()

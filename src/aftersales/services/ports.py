@@ -48,6 +48,10 @@ class StoreRepository(Protocol):
         """Create or update name and return address (not the policy); True when created."""
         ...
 
+    def all(self, limit: int) -> list[Store]:
+        """Stores by id, at most ``limit``."""
+        ...
+
     def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
         """Replace the store's own after-sales policy (already linted)."""
         ...
@@ -105,6 +109,18 @@ class CaseRepository(Protocol):
                   order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         """A store's cases in these statuses that have a deadline, the nearest first (keyset on
         deadline and sequence), optionally of one type, one assignee ("" for nobody), one order."""
+        ...
+
+    def status_counts(self) -> dict[str, int]:
+        """How many cases are in each status."""
+        ...
+
+    def system_actions_since(self, since: datetime, actions: Sequence[str]) -> list[datetime]:
+        """When the system took one of ``actions`` (a deadline acting), since ``since``."""
+        ...
+
+    def provisional_open(self) -> int:
+        """Open cases whose deadline rests on a calendar year not yet loaded."""
         ...
 
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:

@@ -3,16 +3,17 @@ and the access rules like any command (another party's object is not found)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from aftersales.domain.clauses import Finding
 from aftersales.domain.eligibility import Option
 from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.inputs import Params
 from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order, Reopening, Status
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
-from aftersales.services.values import Page, QueueItem, TokenRecord, User
+from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +62,17 @@ class ListCases(Request[Page[Case]]):
     store: str | None = None
     before: int | None = None
     limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreviewAction(Request[Case]):
+    """The case as ``action`` would leave it (its status, refund, freight decision), written nowhere:
+    an agent sees what a ruling will do before giving it."""
+
+    actor: Actor
+    case_id: str
+    action: str
+    params: Params = field(default_factory=Params)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,6 +173,14 @@ class ListTokens(Request[Page[TokenRecord]]):
     actor: Actor
     after: int = 0
     limit: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class OperatorOverview(Request[Overview]):
+    """Counts for the operator's page; deadlines that acted over the last ``days`` days."""
+
+    actor: Actor
+    days: int = 14
 
 
 @dataclass(frozen=True, kw_only=True)

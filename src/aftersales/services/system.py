@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from aftersales.domain import access, errors
@@ -15,7 +15,7 @@ from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
-from aftersales.services.values import IssuedToken, Page, QueueItem, StoredReply, TokenRecord
+from aftersales.services.values import IssuedToken, Overview, Page, QueueItem, StoredReply, TokenRecord
 
 ROLES = ("buyer", "seller", "agent", "operator", "integration")
 
@@ -65,6 +65,30 @@ def list_tokens(query: q.ListTokens, uow: UnitOfWork, deps: Deps) -> Page[TokenR
     with uow.read():
         rows = uow.tokens.page(query.after, query.limit + 1)
     return Page.of(rows, query.limit, lambda t: (t.id,))
+
+
+def operator_overview(query: q.OperatorOverview, uow: UnitOfWork, deps: Deps) -> Overview:
+    """Counted in the database, except the days of the deadlines that acted, which are put on the
+    pack's local calendar here (a day in Beijing is not a day in UTC)."""
+    access.require(query.actor, "see_operations")
+    now = deps.clock.now()
+    zone = deps.pack.zone
+    today = now.astimezone(zone).date()
+    first = today - timedelta(days=query.days - 1)
+    since = datetime.combine(first, time.min, tzinfo=zone)
+    actions = sorted({rule.action for rule in deps.pack.timeouts})
+    with uow.read():
+        counts = uow.cases.status_counts()
+        fired = uow.cases.system_actions_since(since, actions)
+        stores = uow.stores.all(200)
+        years = sorted(y.year for y in uow.system.calendar_years())
+        provisional = uow.cases.provisional_open()
+    per_day = {first + timedelta(days=i): 0 for i in range(query.days)}
+    for at in fired:
+        day = at.astimezone(zone).date()
+        if day in per_day:
+            per_day[day] += 1
+    return Overview(counts, [(d.isoformat(), n) for d, n in per_day.items()], stores, years, provisional)
 
 
 def intervention_queue(query: q.InterventionQueue, uow: UnitOfWork, deps: Deps) -> Page[QueueItem]:

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from aftersales.domain.model import Actor, Case
+from aftersales.domain.stores import Store
 
 T = TypeVar("T")
 
@@ -91,3 +92,15 @@ class Session:
     token: str
     actor: Actor
     expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What an operator watches: cases by status, deadlines that acted per day, the stores, the
+    calendar years loaded and how many open cases run on a provisional deadline."""
+
+    by_status: dict[str, int]
+    timeouts_by_day: list[tuple[str, int]]  # (local date, deadlines that acted), oldest first
+    stores: list[Store]
+    calendar_years: list[int]
+    provisional_open: int

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from aftersales.services import commands as c
@@ -157,3 +158,69 @@ def test_an_owner_builds_the_team_and_gives_a_case_to_a_member(people: Api) -> N
     assert case_id not in li.get("/workbench?assignee=").text
     assert re.search(r"分配处理人</strong> s1-li", li.get(f"/cases/{case_id}").text)
     assert li.get("/team").status_code == 403  # the team is the owner's to manage
+
+
+def _escalated(people: Api) -> tuple[Browser, str]:
+    b, s = buyer(people), staff(people, "s1-owner")
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "return_refund:quality",
+                                                                      "amount": "199.00"})
+    case_id = r.headers["location"].rsplit("/", 1)[1]
+    page = f"/cases/{case_id}"
+    assert s.submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"}).status_code == 303
+    assert b.submit(page, f"{page}/act/escalate", {"note": "有质量问题"}).status_code == 303
+    return b, case_id
+
+
+def test_an_agent_sees_a_rulings_freight_decision_before_giving_it(people: Api) -> None:
+    _, case_id = _escalated(people)
+    agent = staff(people, "agent-wang")
+    assert case_id in agent.get("/queue").text
+    before = people.get(f"/api/v1/cases/{case_id}", "agent:x").json()["version"]
+    query = "outcome=return_then_refund&amount=199.00&fault=seller"
+    fragment = agent.get(f"/cases/{case_id}/preview/rule?{query}", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "按裁决:谁过错谁承担运费" in fragment.text and "待买家退货" in fragment.text
+    assert re.search(r"退货运费</dt><dd>卖家", fragment.text)
+    whole = agent.get(f"/cases/{case_id}/preview/rule?{query}")  # without scripts: the page, the form kept
+    assert "<html" in whole.text and 'value="return_then_refund" selected' in whole.text
+    assert people.get(f"/api/v1/cases/{case_id}", "agent:x").json()["version"] == before  # nothing written
+    bad = agent.get(f"/cases/{case_id}/preview/rule?outcome=refund&amount=999.00", headers={"HX-Request": "true"})
+    assert 'class="error"' in bad.text
+    assert buyer(people).get(f"/cases/{case_id}/preview/rule?{query}").status_code == 403
+
+
+def test_an_agent_reopens_a_lines_window_from_the_case(people: Api) -> None:
+    b, case_id = _escalated(people)
+    agent = staff(people, "agent-wang")
+    page = f"/cases/{case_id}"
+    assert agent.submit(page, f"{page}/act/rule", {"outcome": "reject"}).status_code == 303
+    r = agent.submit(page, f"{page}/reopen", {"days": "15", "note": "疑似假货,已核实"})
+    assert r.status_code == 303
+    assert "已由 agent-wang 重新开放" in agent.get(page).text
+    assert "重新开放售后入口" not in b.get(page).text  # the buyer sees the case, not the agent's tools
+    assert b.submit(page, f"{page}/reopen", {"days": "15"}).status_code == 403
+
+
+def test_the_operator_sees_cases_by_status_and_deadlines_that_acted(people: Api) -> None:
+    case_id = _open_return(buyer(people))
+    people.clock("2026-03-07T09:00:00+08:00")  # the seller stayed silent past the 48 h
+    people.run_worker_once()
+    assert people.get(f"/api/v1/cases/{case_id}", "agent:x").json()["status"] == "awaiting_return"
+    add_user(people, "ops", "operator")
+    ops = staff(people, "ops")
+    page = ops.get("/ops").text
+    data = json.loads(re.search(r'<script type="application/json" id="status-data">(.*?)</script>', page,
+                                re.S).group(1))  # type: ignore[union-attr]
+    assert dict(zip(data["labels"], data["values"], strict=True))["待买家退货"] == 1
+    fired = json.loads(re.search(r'id="fired-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
+    assert sum(fired["values"]) == 1 and fired["labels"][-1] == "03-07"
+    assert "近 14 天共 1 次" in page and "s1" in page
+    for other in (staff(people, "s1-owner"), staff(people, "agent-wang")):
+        assert other.get("/ops").status_code == 403
+
+
+def test_the_rules_page_names_every_rule_with_its_source(people: Api) -> None:
+    page = buyer(people).get("/rules").text
+    for rule in people.system.pack.eligibility + people.system.pack.timeouts:
+        assert f'id="rule-{rule.id}"' in page
+    assert "no_reason_7d" in page and "七日无理由" in page

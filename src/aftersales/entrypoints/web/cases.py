@@ -44,7 +44,7 @@ def deadline_text(sys: System, case: Case) -> Text | None:
 
 
 async def case_page(request: Request, who: Viewer, case_id: str, error: str | None = None,
-                    status: int = 200) -> HTMLResponse:
+                    status: int = 200, **extra: Any) -> HTMLResponse:
     sys: System = request.app.state.system
     assert who.actor is not None
     actor = who.actor
@@ -67,8 +67,12 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
         data["team"] = [m.name for m in members if m.role != "viewer"] or ([actor.staff] if actor.staff else [])
     reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
     refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
+    if actor.role in (Role.AGENT, Role.OPERATOR):
+        data["reopenings"] = await run_in_threadpool(sys.dispatch, q.LineReopenings(
+            actor=actor, order_id=case.order_id, line_id=case.line_id))
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
-                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status, **data)
+                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status, **data,
+                  **extra)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -179,6 +183,52 @@ async def case_evidence(case_id: str, request: Request) -> Response:
                                 filename=name)
 
     return await _attempt(request, who, case_id, command, "#evidence")
+
+
+@router.post("/cases/{case_id}/reopen", response_class=HTMLResponse)
+async def case_reopen(case_id: str, request: Request) -> Response:
+    """An agent reopens the line's closed windows after review (the seed's counterfeit and 三包 cases)."""
+    who = await viewer(request)
+    fields = await form(request, who)
+    sys: System = request.app.state.system
+    assert who.actor is not None
+    actor = who.actor
+    case = await run_in_threadpool(sys.dispatch, q.GetCase(actor=actor, case_id=case_id))
+    days = fields.get("days", "")
+
+    def command() -> c.ReopenLine:
+        if not days.isdigit() or not 1 <= int(days) <= 365:
+            raise errors.ValidationFailed("days: a whole number from 1 to 365", "天数须为 1 至 365 的整数",
+                                          field="days")
+        return c.ReopenLine(actor=actor, order_id=case.order_id, line_id=case.line_id, days=int(days),
+                            note=fields.get("note", "").strip()[:2000] or None)
+
+    return await _attempt(request, who, case_id, command, "#reopen")
+
+
+@router.get("/cases/{case_id}/preview/{action}", response_class=HTMLResponse)
+async def case_preview(case_id: str, action: str, request: Request) -> Response:
+    """What an action would do (a ruling's refund and freight decision), before it is taken: a
+    fragment for htmx as the form changes, or the case page with the preview without scripts."""
+    who = await viewer(request)
+    sys: System = request.app.state.system
+    assert who.actor is not None
+    if action not in ACTION_BODIES:
+        raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
+    fields = {k: v for k, v in request.query_params.items() if k in _ACTION_FIELDS}
+    preview, problem, status = None, None, 200
+    try:
+        params = _parsed(ACTION_BODIES[action], _body(action, fields)).params()
+        preview = await run_in_threadpool(sys.dispatch, q.PreviewAction(actor=who.actor, case_id=case_id,
+                                                                        action=action, params=params))
+    except errors.DomainError as exc:
+        if isinstance(exc, errors.NotFound):
+            raise
+        problem, status = who.reader.text(Text(exc.zh, exc.en)), exc.status
+    if request.headers.get("hx-request"):
+        return render(request, who, "_preview.html", preview=preview, problem=problem, pack=sys.pack)
+    return await case_page(request, who, case_id, status=status, preview=preview, problem=problem,
+                           preview_for=action, chosen=fields)
 
 
 @router.get("/evidence/{evidence_id}")

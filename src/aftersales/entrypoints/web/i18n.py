@@ -18,6 +18,7 @@ from babel.messages.pofile import read_po
 
 from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Text
+from aftersales.domain.timecalc import Duration
 
 LANGS = ("zh-CN", "en")
 DEFAULT_LANG = "zh-CN"
@@ -96,6 +97,12 @@ class Reader:
         if at is None:
             return ""
         return at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+    def duration(self, d: Duration) -> str:
+        """``48 小时`` / ``48 h``; business days say so (工作日), since they skip holidays."""
+        zh = {"hours": "小时", "days": "天", "business_days": "个工作日", "years": "年"}
+        en = {"hours": "h", "days": "days", "business_days": "business days", "years": "years"}
+        return f"{d.amount} {(zh if self.zh else en)[d.unit.value]}"
 
     def money(self, fen: int | None) -> str:
         return "" if fen is None else f"¥{format_fen(fen)}"

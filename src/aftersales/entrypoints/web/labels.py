@@ -70,6 +70,26 @@ OUTCOME = {
     "reject": N_("Reject the request"),
 }
 
+# Who bears the shipping, and why (DESIGN 3.5; the rule ids of domain/freight.py).
+FREIGHT_RULE = {
+    "seller_fault": N_("The problem is the seller's: the seller bears every shipping leg."),
+    "buyer_preference": N_("The buyer changed their mind: the buyer bears the return shipping."),
+    "buyer_preference_not_free_shipping": N_(
+        "The buyer changed their mind and the order was not free-shipping: the buyer bears the return and the "
+        "original delivery."),
+    "buyer_preference_breaks_free_shipping": N_(
+        "The buyer changed their mind and what is kept falls below the free-shipping threshold: the buyer bears "
+        "the return and the original delivery."),
+    "ruling_fault": N_("Decided by the ruling: whoever was at fault bears the shipping."),
+    "store_policy": N_("The store's own policy takes on shipping the rules would give the buyer."),
+}
+
+LEG = {
+    "return_leg": N_("Return shipping"),
+    "outbound_leg": N_("Original delivery"),
+    "replacement_leg": N_("Replacement shipping"),
+}
+
 PARTY = {
     "buyer": N_("Buyer"),
     "seller": N_("Seller"),
@@ -89,5 +109,5 @@ ROLE_HOME = {
     "buyer": "/orders",
     "seller": "/workbench",
     "agent": "/queue",
-    "operator": "/queue",
+    "operator": "/ops",
 }

@@ -277,6 +277,35 @@ async def team_add(request: Request) -> Response:
     return redirect("/team")
 
 
+@router.get("/ops", response_class=HTMLResponse)
+async def ops(request: Request) -> Response:
+    """The operator's page: cases by status and deadlines that acted per day as charts (each with a
+    table or a sentence saying the same), the calendar, the stores and the API tokens."""
+    who = await viewer(request)
+    assert who.actor is not None
+    sys, actor, _ = _sys(request), who.actor, who.reader._
+
+    def load() -> tuple[Any, Any]:
+        return (sys.dispatch(q.OperatorOverview(actor=actor)),
+                sys.dispatch(q.ListTokens(actor=actor, limit=100)).items)
+
+    overview, tokens = await run_in_threadpool(load)
+    rows = [(_(labels.STATUS[s]), overview.by_status.get(s.value, 0)) for s in Status]
+    status_chart = {"labels": [label for label, _n in rows], "values": [n for _label, n in rows]}
+    fired_chart = {"labels": [day[5:] for day, _n in overview.timeouts_by_day],
+                   "values": [n for _day, n in overview.timeouts_by_day], "kind": "bar"}
+    return render(request, who, "ops.html", overview=overview, tokens=tokens, status_rows=rows,
+                  status_chart=status_chart, fired_chart=fired_chart,
+                  fired_total=sum(n for _d, n in overview.timeouts_by_day))
+
+
+@router.get("/rules", response_class=HTMLResponse)
+async def rules(request: Request) -> Response:
+    """The rules of the pack in force, as docs/rules.md has them, for anyone signed in."""
+    who = await viewer(request)
+    return render(request, who, "rules.html", pack=_sys(request).pack)
+
+
 @router.get("/queue", response_class=HTMLResponse)
 async def queue(request: Request) -> Response:
     who = await viewer(request)

@@ -150,6 +150,20 @@ class SqlCases(Repository):
             params["due"] = after[0]
         return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, params).all()]
 
+    def status_counts(self) -> dict[str, int]:
+        found = self.tx.conn.execute(select(_c.status, func.count()).group_by(_c.status)).all()
+        return {str(status): int(n) for status, n in found}
+
+    def system_actions_since(self, since: datetime, actions: Sequence[str]) -> list[datetime]:
+        e = t.case_events.c
+        found = self.tx.conn.execute(select(e.at).where(e.actor_role == "system", e.action.in_(actions),
+                                                        e.at >= since)).scalars().all()
+        return [_aware(at) or at for at in found]
+
+    def provisional_open(self) -> int:
+        return int(self.tx.conn.execute(select(func.count()).select_from(t.cases).where(
+            _c.deadline_provisional.is_(True), _c.status.not_in(("completed", "closed")))).scalar_one())
+
     def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
         q = select(t.cases).where(_c.sla_due.is_not(None)).order_by(_c.sla_due, _c.seq).limit(limit)
         if after is not None:

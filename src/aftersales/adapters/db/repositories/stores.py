@@ -30,6 +30,11 @@ class SqlStores(Repository):
         self.tx.seen_stores.pop(store.id, None)
         return created
 
+    def all(self, limit: int) -> list[Store]:
+        c = t.stores.c
+        found = self.tx.conn.execute(select(c.id, c.name, c.return_address, c.policy).order_by(c.id).limit(limit))
+        return [Store(r.id, r.name, r.return_address, rows.policy(r.policy)) for r in found.all()]
+
     def set_policy(self, store_id: str, policy: StorePolicy | None) -> None:
         self.tx.conn.execute(update(t.stores).where(t.stores.c.id == store_id).values(
             policy=policy.as_dict() if policy is not None else None, updated_at=utcnow()))
