@@ -88,7 +88,7 @@ def main() -> int:
             "buyer": (None, [("orders", "/orders"), ("line-options", "/orders/D1007/lines/1"),
                              ("buyer-case", f"/cases/{returned}")]),
             "seller": ("hz-owner", [("workbench", "/workbench"), ("seller-case", f"/cases/{refused}"),
-                                    ("team", "/team")]),
+                                    ("team", "/team"), ("policy", "/policy")]),
             "agent": ("agent-li", [("queue", "/queue"), ("agent-review", f"/cases/{escalated}")]),
             "operator": ("ops", [("operations", "/ops"), ("rules", "/rules")]),
         }

@@ -224,3 +224,52 @@ def test_the_rules_page_names_every_rule_with_its_source(people: Api) -> None:
     for rule in people.system.pack.eligibility + people.system.pack.timeouts:
         assert f'id="rule-{rule.id}"' in page
     assert "no_reason_7d" in page and "七日无理由" in page
+
+
+GENEROUS = '''store = "s1"
+
+[[clauses]]
+id = "fifteen-days"
+kind = "extend_window"
+text = "本店支持 15 天无理由退货"
+rule = "no_reason_7d"
+length = "15d"
+'''
+
+
+def test_the_policy_editor_shows_the_lint_and_refuses_a_void_clause(people: Api) -> None:
+    from pathlib import Path
+
+    owner = staff(people, "s1-owner")
+    assert "暂无条款" in owner.get("/policy").text
+    seed = Path("tests/fixtures/store-policy-clothing.toml").read_text(encoding="utf-8")
+    seed = seed.replace('store = "seed-clothing"', 'store = "s1"')
+    checked = owner.submit("/policy", "/policy", {"policy": seed, "do": "check"})
+    assert checked.status_code == 200 and "无效" in checked.text and "2a-quality-exchange-only" in checked.text
+    refused = owner.submit("/policy", "/policy", {"policy": seed, "do": "save"})
+    assert refused.status_code == 422 and "减损了买家的权利" in refused.text
+    assert people.get("/api/v1/stores/s1/policy", "integration:oms").json()["clauses"] in (None, [])
+    saved = owner.submit("/policy", "/policy", {"policy": GENEROUS, "do": "save"})
+    assert saved.status_code == 303
+    page = owner.get("/policy").text
+    assert "生效:给予买家更多" in page and "fifteen-days" in page
+    broken = owner.submit("/policy", "/policy", {"policy": "store = [", "do": "check"})
+    assert broken.status_code == 422 and "政策无法解析" in broken.text
+    other = owner.submit("/policy", "/policy", {"policy": GENEROUS.replace('"s1"', '"s2"'), "do": "save"})
+    assert other.status_code == 422  # a store edits its own policy only
+    add_user(people, "s1-viewer", "viewer", "s1")
+    viewer = staff(people, "s1-viewer")
+    assert "readonly" in viewer.get("/policy").text
+    assert viewer.submit("/policy", "/policy", {"policy": GENEROUS, "do": "save"}).status_code == 403
+
+
+def test_times_follow_the_viewers_zone_beijing_by_default(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)
+    opened = people.get(f"/api/v1/cases/{case_id}", "agent:x").json()["opened_at"]  # +08:00 on the wire
+    local = opened[:16].replace("T", " ")
+    assert local in b.get(f"/cases/{case_id}").text
+    berlin = b.get(f"/cases/{case_id}?tz=Europe/Berlin")
+    assert local not in berlin.text and berlin.cookies.get("as_tz", "").strip('"') == "Europe/Berlin"
+    assert local not in b.get(f"/cases/{case_id}").text  # remembered
+    assert "+00:00" not in b.get(f"/cases/{case_id}?tz=Asia/Shanghai").text

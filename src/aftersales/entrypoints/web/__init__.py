@@ -42,9 +42,10 @@ async def page_error(request: Request, exc: errors.DomainError) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from aftersales.entrypoints.web import cases, routes
+    from aftersales.entrypoints.web import cases, policy, routes
 
     folder = resources.files("aftersales.entrypoints.web").joinpath("static")
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="web-static")
     app.router.routes.extend(routes.router.routes)
     app.router.routes.extend(cases.router.routes)
+    app.router.routes.extend(policy.router.routes)

@@ -99,6 +99,14 @@ PARTY = {
     "integration": N_("Order system"),
 }
 
+VERDICT = {
+    "applies": N_("In force: gives buyers more"),
+    "stands": N_("Stands: restates the rules"),
+    "conditional": N_("Stands only if"),
+    "void": N_("Void"),
+    "no_effect": N_("No effect"),
+}
+
 TEAM_ROLE = {
     "owner": N_("Owner"),
     "after_sales": N_("After-sales staff"),

@@ -33,7 +33,11 @@ from aftersales.services import queries as q
 SESSION_COOKIE = "as_session"
 LANG_COOKIE = "as_lang"
 PRE_CSRF_COOKIE = "as_csrf"
+TZ_COOKIE = "as_tz"
 LANG_MAX_AGE = 365 * 24 * 3600
+# Zones a viewer may choose for the times they read (the pack's own is the default).
+ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Tokyo", "Asia/Singapore", "Europe/London",
+         "Europe/Berlin", "America/New_York", "America/Los_Angeles", "UTC")
 
 
 @dataclass
@@ -78,10 +82,12 @@ async def viewer(request: Request, required: bool = True) -> Viewer:
     lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
                        request.headers.get("accept-language"))
     zone = sys.pack.zone
-    tz = request.cookies.get("as_tz")
-    if tz:
-        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-            zone = ZoneInfo(tz)
+    # A cookie's value with a "/" comes back quoted.
+    for tz in (request.query_params.get("tz"), (request.cookies.get(TZ_COOKIE) or "").strip('"')):
+        if tz and tz in ZONES:
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                zone = ZoneInfo(tz)
+                break
     token = request.cookies.get(SESSION_COOKIE)
     actor: Actor | None = None
     if token:
@@ -110,12 +116,15 @@ async def form(request: Request, who: Viewer) -> dict[str, str]:
 def render(request: Request, who: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env = environment(who.reader.lang)
     html = env.get_template(template).render(
-        request=request, who=who, r=who.reader, lang=who.reader.lang, path=request.url.path,
+        request=request, who=who, r=who.reader, lang=who.reader.lang, path=request.url.path, zones=ZONES,
         **context)
     response = HTMLResponse(html, status_code=status)
+    secure = request.url.scheme == "https"
     if request.query_params.get("lang") in i18n.LANGS:  # the switch is remembered
-        response.set_cookie(LANG_COOKIE, who.reader.lang, max_age=LANG_MAX_AGE, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(LANG_COOKIE, who.reader.lang, max_age=LANG_MAX_AGE, samesite="lax", secure=secure)
+    if request.query_params.get("tz") in ZONES:
+        response.set_cookie(TZ_COOKIE, str(request.query_params["tz"]), max_age=LANG_MAX_AGE, samesite="lax",
+                            secure=secure)
     return response
 
 
