@@ -14,7 +14,7 @@ from aftersales.bootstrap import System
 from aftersales.domain import errors
 from aftersales.domain.inputs import CaseRequest
 from aftersales.domain.model import CaseType, Reason, Role, Status
-from aftersales.domain.money import InvalidAmount, parse_yuan
+from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
 from aftersales.domain.policy import Text
 from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.pages import (
@@ -153,8 +153,15 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         _, options = sys.dispatch(q.LineEligibility(actor=actor, order_id=order_id, line_id=line_id))
         mine = sys.dispatch(q.ListCases(actor=actor, limit=100)).items
         open_case = next((x for x in mine if x.order_id == order_id and x.line_id == line_id and x.open), None)
-        return {"order": order, "line": line, "allowed": [o for o in options if o.allowed],
-                "refused": [o for o in options if not o.allowed], "open_case": open_case}
+        allowed = [o for o in options if o.allowed]
+        # One row per request type and deadline: the reasons that share them, under one rule.
+        groups: dict[tuple[Any, ...], list[Any]] = {}
+        for o in allowed:
+            groups.setdefault((o.type, o.deadline, o.rule), []).append(o)
+        grouped = [(g, list(dict.fromkeys(who.reader.text(o.explanation) for o in g))) for g in groups.values()]
+        return {"order": order, "line": line, "allowed": allowed, "groups": grouped,
+                "refused": [o for o in options if not o.allowed], "open_case": open_case,
+                "paid": format_fen(line.paid)}
 
     data = await run_in_threadpool(load)
     return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data)
