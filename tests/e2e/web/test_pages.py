@@ -273,3 +273,14 @@ def test_times_follow_the_viewers_zone_beijing_by_default(people: Api) -> None:
     assert local not in berlin.text and berlin.cookies.get("as_tz", "").strip('"') == "Europe/Berlin"
     assert local not in b.get(f"/cases/{case_id}").text  # remembered
     assert "+00:00" not in b.get(f"/cases/{case_id}?tz=Asia/Shanghai").text
+
+
+def test_a_buyer_changes_the_request_while_the_seller_has_not_answered(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)
+    page = f"/cases/{case_id}"
+    r = b.submit(page, f"{page}/act/modify", {"type": "exchange", "reason": "size", "note": "换大一码"})
+    assert r.status_code == 303, r.text
+    assert re.search(r"<h1>换货 · [^<]*尺码", b.get(page).text)
+    s = staff(people, "s1-owner")
+    assert "<details><summary>依据的规则</summary>" in s.get("/workbench").text  # each deadline's rule, on demand

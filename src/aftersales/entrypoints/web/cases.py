@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
 from aftersales.domain import errors
-from aftersales.domain.model import Case, Role, Status
+from aftersales.domain.model import Case, CaseType, Reason, Role, Status
 from aftersales.domain.policy import Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, MessageIn
@@ -71,7 +71,8 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
         data["reopenings"] = await run_in_threadpool(sys.dispatch, q.LineReopenings(
             actor=actor, order_id=case.order_id, line_id=case.line_id))
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
-                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status, **data,
+                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status,
+                  case_types=list(CaseType), reasons=list(Reason), **data,
                   **extra)
 
 

@@ -17,6 +17,7 @@ from aftersales.domain.model import CaseType, Reason, Role, Status
 from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
 from aftersales.domain.policy import Text
 from aftersales.entrypoints.web import labels
+from aftersales.entrypoints.web.cases import deadline_text
 from aftersales.entrypoints.web.pages import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -255,6 +256,7 @@ async def workbench(request: Request) -> Response:
     cases, more, team = await run_in_threadpool(load)
     query = {k: v for k, v in params.items() if k not in ("after", "before", "lang") and v}
     return render(request, who, "workbench.html", cases=cases, statuses=list(Status), types=list(CaseType),
+                  explain=lambda case: deadline_text(sys, case),
                   chosen=chosen, kind=kind, assignee=assignee, order=order_id or "", team=team, more=more,
                   terminal=status is not None and status.terminal, query=query, pack=sys.pack)
 
