@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from aftersales.adapters import packs
 from aftersales.adapters.clocks import SystemClock
+from aftersales.adapters.files import PillowInspector
 from aftersales.adapters.passwords import fast_for_tests
 from aftersales.adapters.payments import InMemoryGateway
 from aftersales.domain.inputs import CaseRequest, Params
@@ -77,7 +78,8 @@ class World:
         self.gateway = InMemoryGateway()
         self.deps = Deps(pack=self.pack, calendar=WeekdayCalendar(), clock=_WorldClock(self), wall_clock=SystemClock(),
                          gateway=self.gateway, new_id=self._new_id,
-                         new_secret=lambda role: f"tok_{role}_{next(self._ids)}", passwords=fast_for_tests())
+                         new_secret=lambda role: f"tok_{role}_{next(self._ids)}", passwords=fast_for_tests(),
+                         files=PillowInspector())
         self.dispatch = Dispatcher(lambda: self.uow, self.deps)
         self.dispatch(c.UpsertStore(actor=INTEGRATION, store=STORE))
 

@@ -15,6 +15,7 @@ from aftersales.adapters.clocks import DatabaseTestClock, SystemClock
 from aftersales.adapters.db import migrate
 from aftersales.adapters.db.engine import DEFAULT_URL, Database
 from aftersales.adapters.db.uow import SqlUnitOfWork
+from aftersales.adapters.files import PillowInspector
 from aftersales.adapters.passwords import Argon2Hasher
 from aftersales.adapters.payments import LedgerGateway
 from aftersales.domain.policy import Pack
@@ -71,6 +72,7 @@ def deps_for(pack: Pack, *, clock: Clock, gateway: PaymentGateway, years: Iterab
              test_clock: bool = False) -> Deps:
     return Deps(pack=pack, calendar=calendars.for_pack(pack.calendar, years), clock=clock, wall_clock=SystemClock(),
                 gateway=gateway, new_id=new_id, new_secret=ids.new_token, passwords=Argon2Hasher(),
+                files=PillowInspector(),
                 admin_token=admin_token, test_clock=test_clock)
 
 

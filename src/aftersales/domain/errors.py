@@ -128,6 +128,15 @@ class Unauthorized(DomainError):
     status = 401
 
 
+class BadFile(DomainError):
+    """An upload whose bytes are not what it claims, or cannot be trusted: a corrupt or truncated
+    image, one too large to decode safely, a PDF that is not one, a photo that is not an image.
+    ``reason`` says which."""
+
+    code = "bad_file"
+    status = 422
+
+
 class AccountLocked(DomainError):
     """Too many failed sign-ins for this name in a short time; try again later."""
 

@@ -62,8 +62,17 @@ def sniff(data: bytes) -> str | None:
     return "text/plain"
 
 
+# What a file's name says it is, where the name says anything we know.
+_EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
+               "webp": "image/webp", "pdf": "application/pdf", "txt": "text/plain"}
+# Kinds that are pictures by their nature: a photo that is not an image is not a photo.
+IMAGE_KINDS = frozenset({"photo"})
+
+
 def check_file(kind: str, content: bytes, filename: str | None) -> str:
-    """The content type of an acceptable upload; ValidationFailed naming the field otherwise."""
+    """The content type of an acceptable upload; ValidationFailed naming the field, or BadFile
+    with its ``reason``, otherwise. The bytes decide the type; a name or a kind that says
+    otherwise is refused rather than believed."""
     if not valid_kind(kind):
         raise errors.ValidationFailed(
             f"kind is a short lower-case name such as {', '.join(KINDS)}", "凭证类型无效", field="kind")
@@ -71,6 +80,8 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
         raise errors.ValidationFailed(
             f"the file name must be printable text of at most {MAX_FILENAME} characters",
             f"文件名须为可打印字符,且不超过 {MAX_FILENAME} 个字符", field="file")
+    if filename is not None and ("/" in filename or "\\" in filename or filename.strip(". ") == ""):
+        raise errors.ValidationFailed("a file name is a name, without folders", "文件名不能包含路径", field="file")
     if not content:
         raise errors.ValidationFailed("the file is empty", "文件为空", field="file")
     if len(content) > MAX_BYTES:
@@ -81,4 +92,11 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
         raise errors.ValidationFailed(
             "only images (PNG, JPEG, GIF, WebP), PDF and UTF-8 text are accepted", "只接受图片、PDF 和文本文件",
             field="file")
+    named = _EXTENSIONS.get(filename.rsplit(".", 1)[-1].lower()) if filename and "." in filename else None
+    if named is not None and named != ctype:
+        raise errors.BadFile(f"the file is named as {named} but its bytes are {ctype}",
+                             f"文件名表明是 {named},但内容是 {ctype}", reason="type_mismatch", field="file")
+    if kind in IMAGE_KINDS and not ctype.startswith("image/"):
+        raise errors.BadFile(f"a {kind} must be an image (PNG, JPEG, GIF or WebP), not {ctype}",
+                             "照片须为图片(PNG、JPEG、GIF 或 WebP)", reason="not_an_image", field="file")
     return ctype

@@ -87,25 +87,27 @@ def upload_evidence(cmd: c.UploadEvidence, uow: UnitOfWork, deps: Deps) -> Evide
     """Upload a file not yet on any case; the action that cites it attaches it."""
     ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
     access.require(cmd.actor, "note")
-    item = EvidenceItem(deps.new_id("ev"), None, cmd.kind, hashlib.sha256(cmd.content).hexdigest(), ctype,
-                        len(cmd.content), cmd.filename, cmd.actor, deps.now(cmd.at))
+    content = deps.files.inspect(cmd.content, ctype)
+    item = EvidenceItem(deps.new_id("ev"), None, cmd.kind, hashlib.sha256(content).hexdigest(), ctype,
+                        len(content), cmd.filename, cmd.actor, deps.now(cmd.at))
     with uow.transaction():
-        uow.evidence.add(item, cmd.content)
+        uow.evidence.add(item, content)
     return item
 
 
 def attach_evidence(cmd: c.AttachEvidence, uow: UnitOfWork, deps: Deps) -> EvidenceItem:
     """Upload one file of evidence to a case (its history records who and which)."""
     ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
+    content = deps.files.inspect(cmd.content, ctype)  # decoding is slow: outside the transaction
     at = deps.now(cmd.at)
     with uow.transaction():
         case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
-        item = EvidenceItem(deps.new_id("ev"), case.id, cmd.kind, hashlib.sha256(cmd.content).hexdigest(), ctype,
-                            len(cmd.content), cmd.filename, cmd.actor, at)
+        item = EvidenceItem(deps.new_id("ev"), case.id, cmd.kind, hashlib.sha256(content).hexdigest(), ctype,
+                            len(content), cmd.filename, cmd.actor, at)
         out = case_engine.note(case, cmd.actor, at, "evidence",
                                {"evidence_id": item.id, "kind": item.kind, "sha256": item.sha256},
                                cmd.expected_version)
-        uow.evidence.add(item, cmd.content)
+        uow.evidence.add(item, content)
         record(uow, out, case.version)
         return item
 

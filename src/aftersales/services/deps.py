@@ -8,7 +8,7 @@ from datetime import datetime
 
 from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import BusinessCalendar
-from aftersales.services.ports import Clock, PasswordHasher, PaymentGateway
+from aftersales.services.ports import Clock, FileInspector, PasswordHasher, PaymentGateway
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Deps:
     new_id: Callable[[str], str]  # a new public id with this prefix ("cs", "ev")
     new_secret: Callable[[str], str]  # a new API token for this role
     passwords: PasswordHasher
+    files: FileInspector
     admin_token: str | None = None
     test_clock: bool = False  # whether the test clock of DESIGN 3.6 is on
 

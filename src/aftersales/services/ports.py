@@ -259,6 +259,16 @@ class TokenRepository(Protocol):
         ...
 
 
+class FileInspector(Protocol):
+    """Checks an upload by decoding it, and gives the bytes to keep (images re-encoded, their
+    metadata dropped)."""
+
+    def inspect(self, content: bytes, ctype: str) -> bytes:
+        """The bytes to store for a file whose sniffed type is ``ctype``; BadFile if they are not
+        what they claim or cannot be decoded safely."""
+        ...
+
+
 class PasswordHasher(Protocol):
     """A slow, salted password hash (argon2 in production)."""
 

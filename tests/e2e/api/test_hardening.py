@@ -20,6 +20,7 @@ import uvicorn
 from aftersales.adapters.db.engine import Database
 from aftersales.bootstrap import Settings, bootstrap
 from aftersales.entrypoints.api.app import create_app
+from tests import files
 from tests.e2e.api.helpers import assert_problem, count_cases
 from tests.e2e.conftest import ORDER, Api
 
@@ -103,7 +104,8 @@ class TestBodies:
         assert_problem(r, 413, "payload_too_large")
 
     def test_an_upload_may_be_larger_than_json_but_not_without_limit(self, api: Api) -> None:
-        photo = bytes.fromhex("89504e470d0a1a0a") + b"\x00" * (3 * 1024 * 1024)
+        photo = files.png(1000, 1000, noise=True)
+        assert len(photo) > 2 * 1024 * 1024  # over the JSON limit, under the evidence limit
         r = api.client.post("/api/v1/evidence", files={"file": ("a.png", photo, "image/png")},
                             data={"kind": "photo"}, headers=api.h("buyer:b1"))
         assert r.status_code == 201, r.text

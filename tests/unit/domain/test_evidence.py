@@ -33,3 +33,26 @@ def test_an_unacceptable_upload_names_its_field(kind: str, content: bytes, filen
 
 def test_a_marketplace_may_name_its_own_kinds() -> None:
     assert check_file("customs_declaration", PNG, None) == "image/png"
+
+
+@pytest.mark.parametrize(("kind", "content", "filename", "reason"), [
+    ("chat_log", "纯文字".encode(), "note.png", "type_mismatch"),
+    ("photo", PNG, "photo.jpg", "type_mismatch"),
+    ("photo", b"%PDF-1.7 ...", "scan.pdf", "not_an_image"),
+    ("photo", "纯文字".encode(), None, "not_an_image"),
+])
+def test_a_name_or_a_kind_that_contradicts_the_bytes_is_refused(kind: str, content: bytes, filename: str | None,
+                                                                 reason: str) -> None:
+    with pytest.raises(errors.BadFile) as refused:
+        check_file(kind, content, filename)
+    assert refused.value.extra["reason"] == reason
+
+
+@pytest.mark.parametrize("filename", ["../a.png", "dir/a.png", "c:\\\\x\\\\a.png", "..", " . "])
+def test_a_file_name_is_a_name_without_folders(filename: str) -> None:
+    with pytest.raises(errors.ValidationFailed):
+        check_file("photo", PNG, filename)
+
+
+def test_an_unknown_extension_says_nothing_and_the_bytes_decide() -> None:
+    assert check_file("other", PNG, "scan.heic.bak") == "image/png"

@@ -15,6 +15,7 @@ from aftersales.domain.inputs import Context, Params
 from aftersales.domain.model import Actor, Case, CaseType, Category, Line, Party, Role, Status
 from aftersales.domain.transitions import TRANSITIONS
 from aftersales.services import commands as cmd
+from tests import files
 from tests.builders import STORE, T0, World, make_order
 from tests.fakes import FakeUnitOfWork
 
@@ -187,7 +188,7 @@ class TestRefusals:
         assert "tags_removed" in exc.value.extra["allowed_reasons"]
         with pytest.raises(errors.RefusalNotAllowed, match="evidence"):
             w.act(c, "refuse_receipt", reason="tags_removed")
-        photo = w(cmd.UploadEvidence(actor=Actor(Role.SELLER, "s1"), kind="photo", content=b"\x89PNG\r\n\x1a\n....",
+        photo = w(cmd.UploadEvidence(actor=Actor(Role.SELLER, "s1"), kind="photo", content=files.png(),
                                    filename="tag.png"))
         c = w.act(c, "refuse_receipt", reason="tags_removed", evidence_ids=(photo.id,))
         assert c.status is S.SELLER_REFUSED and c.receipt_refused

@@ -43,6 +43,9 @@ TITLES: dict[str, str] = {
     "clock_moved_backwards": "The test clock only moves forward",
     "unavailable": "Temporarily unavailable",
     "token_not_replayable": "A token is shown once",
+    "bad_file": "The file is not what it claims, or cannot be read safely",
+    "account_locked": "Too many failed sign-ins",
+    "link_used": "The sign-in link was used or has expired",
     "internal_error": "Internal error",
 }
 

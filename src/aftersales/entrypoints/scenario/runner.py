@@ -35,10 +35,10 @@ ACTIONS = {"open", "update_order", "reopen", *PUBLIC_ACTIONS}
 _REL = re.compile(r"^\+(\d+)(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _STEP_KEYS = {"at", "as", "do", "case", "with", "check", "line", "expect"}
-# A 1x1 PNG: the placeholder file for `evidence: [KIND]`.
+# A white 1x1 PNG (made by Pillow, so it decodes whole): the placeholder file for `evidence: [KIND]`.
 _PLACEHOLDER = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082"
 )
 _OPERATOR = Actor(Role.OPERATOR, "scenario")
 _INTEGRATION = Actor(Role.INTEGRATION, "scenario")
