@@ -91,6 +91,12 @@ def _body(action: str, fields: dict[str, str]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k in allowed}
 
 
+def _version(fields: dict[str, str]) -> int | None:
+    """The case's version the form was drawn from (If-Match of the pages): a stale form is refused."""
+    text = fields.get("version", "")
+    return int(text) if text.isdigit() else None
+
+
 def invalid(exc: ValidationError) -> errors.ValidationFailed:
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or "form"
@@ -129,7 +135,7 @@ async def case_act(case_id: str, action: str, request: Request) -> Response:
     actor = who.actor
     if action not in ACTION_BODIES:
         raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
-    version = int(fields["version"]) if fields.get("version", "").isdigit() else None
+    version = _version(fields)
 
     def command() -> c.Act:
         return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
@@ -144,7 +150,7 @@ async def case_assign(case_id: str, request: Request) -> Response:
     assert who.actor is not None
     actor = who.actor
     assignee = fields.get("assignee", "").strip() or None
-    version = int(fields["version"]) if fields.get("version", "").isdigit() else None
+    version = _version(fields)
 
     def command() -> c.AssignCase:
         return c.AssignCase(actor=actor, case_id=case_id, assignee=assignee, expected_version=version)
