@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from aftersales.services import commands as c
 from tests.e2e.conftest import Api
 from tests.e2e.web.conftest import PASSWORD, Browser, add_user, buyer, staff
@@ -284,3 +286,16 @@ def test_a_buyer_changes_the_request_while_the_seller_has_not_answered(people: A
     assert re.search(r"<h1>换货 · [^<]*尺码", b.get(page).text)
     s = staff(people, "s1-owner")
     assert "<details><summary>依据的规则</summary>" in s.get("/workbench").text  # each deadline's rule, on demand
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/", "/ok\r\nX: 1"])
+def test_signing_in_never_sends_the_browser_to_another_site(people: Api, target: str) -> None:
+    b = Browser(people.client)
+    r = b.submit("/login", "/login", {"name": "s1-owner", "password": PASSWORD, "next": target})
+    assert r.status_code == 303 and r.headers["location"] == "/"
+
+
+def test_signing_in_goes_back_to_the_page_asked_for(people: Api) -> None:
+    r = Browser(people.client).submit("/login", "/login", {"name": "s1-owner", "password": PASSWORD,
+                                                           "next": "/workbench?status=awaiting_seller"})
+    assert r.headers["location"] == "/workbench?status=awaiting_seller"

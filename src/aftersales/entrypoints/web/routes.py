@@ -55,12 +55,18 @@ async def home(request: Request) -> Response:
     return redirect(labels.ROLE_HOME.get(who.actor.role.value, "/login"))
 
 
+def _local(path: str) -> bool:
+    """Whether a page to go back to after signing in is one of ours: a path, never another site
+    (browsers read "//host" and "/\\host" as one)."""
+    return path.startswith("/") and not path.startswith(("//", "/\\")) and not any(ch in path for ch in "\r\n\t")
+
+
 def _login_page(request: Request, who: Viewer, status: int = 200, error: str | None = None,
                 name: str | None = None) -> Response:
     token = request.cookies.get(PRE_CSRF_COOKIE) or new_pre_csrf()
     nxt = request.query_params.get("next", "")
     response = render(request, who, "login.html", status=status, error=error, csrf=token, name=name,
-                      next=nxt if nxt.startswith("/") and not nxt.startswith("//") else "")
+                      next=nxt if _local(nxt) else "")
     response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https")
     return response
 
@@ -83,7 +89,7 @@ async def login(request: Request) -> Response:
     except (errors.Unauthorized, errors.AccountLocked) as exc:
         return _login_page(request, who, status=exc.status, error=_text(exc, who), name=name)
     nxt = fields.get("next", "")
-    response = redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/")
+    response = redirect(nxt if _local(nxt) else "/")
     set_session(request, response, session.token)
     return response
 
