@@ -299,3 +299,9 @@ def test_signing_in_goes_back_to_the_page_asked_for(people: Api) -> None:
     r = Browser(people.client).submit("/login", "/login", {"name": "s1-owner", "password": PASSWORD,
                                                            "next": "/workbench?status=awaiting_seller"})
     assert r.headers["location"] == "/workbench?status=awaiting_seller"
+
+
+def test_a_page_takes_no_status_or_message_from_its_address(people: Api) -> None:
+    owner = staff(people, "s1-owner")
+    r = owner.get("/team?status=99&error=<b>forged</b>")
+    assert r.status_code == 200 and "forged" not in r.text

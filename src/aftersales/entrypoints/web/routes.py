@@ -267,13 +267,16 @@ async def workbench(request: Request) -> Response:
                   terminal=status is not None and status.terminal, query=query, pack=sys.pack)
 
 
-@router.get("/team", response_class=HTMLResponse)
-async def team(request: Request, error: str | None = None, status: int = 200) -> Response:
-    who = await viewer(request)
+async def _team_page(request: Request, who: Viewer, error: str | None = None, status: int = 200) -> Response:
     assert who.actor is not None
     sys, actor = _sys(request), who.actor
     members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=actor.id))
     return render(request, who, "team.html", status=status, error=error, members=members)
+
+
+@router.get("/team", response_class=HTMLResponse)
+async def team(request: Request) -> Response:
+    return await _team_page(request, await viewer(request))
 
 
 @router.post("/team", response_class=HTMLResponse)
@@ -288,7 +291,7 @@ async def team_add(request: Request) -> Response:
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
-        return await team(request, error=_text(exc, who), status=exc.status)
+        return await _team_page(request, who, error=_text(exc, who), status=exc.status)
     return redirect("/team")
 
 
