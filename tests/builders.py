@@ -122,7 +122,7 @@ class World:
         if who:
             role, _, ident = who.partition(":")
             return Actor(Role(role), ident)
-        seller_actions = {"agree", "refuse", "confirm_receipt", "refuse_receipt", "ship_replacement"}
+        seller_actions = {"agree", "refuse", "confirm_receipt", "refuse_receipt", "ship_replacement", "counter_offer"}
         if action in seller_actions:
             return Actor(Role.SELLER, "s1")
         if action == "rule":

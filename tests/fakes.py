@@ -302,8 +302,9 @@ class _Messages(_Repo):
         self.d.messages.append(replace(msg, id=msg_id))
         return msg_id
 
-    def for_case(self, case_id: str, after_id: int, limit: int) -> list[Message]:
-        return [m for m in self.d.messages if m.case_id == case_id and m.id > after_id][:limit]
+    def for_case(self, case_id: str, after_id: int, limit: int, notes: bool = False) -> list[Message]:
+        return [m for m in self.d.messages
+                if m.case_id == case_id and m.id > after_id and (notes or m.kind != "note")][:limit]
 
 
 class _Reopenings(_Repo):

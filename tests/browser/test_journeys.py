@@ -124,6 +124,24 @@ def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server,
     expect(buyer.locator(".timeline")).to_contain_text("裁决")
 
 
+def test_a_counter_offer_accepted_from_the_phone(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-offer")
+    buyer = buyer_page(browser, server, pages)
+    case_id = apply(buyer, "o-offer", "return_refund:quality", "199.00")
+    seller = staff_page(browser, server, pages, "s1-owner")
+    seller.goto(f"{server.url}/cases/{case_id}")
+    act(seller, "counter_offer", 改为="refund_only", **{"退款金额(元)": "60.00", "备注": "补偿 60 元,不用退货"})
+    expect(seller.locator("#offer")).to_contain_text("仅退款 · ¥60.00")
+    expect(seller.locator("form.action-accept_offer")).to_have_count(0)  # the buyer's to answer
+    buyer.reload()
+    expect(buyer.locator("#offer")).to_contain_text("补偿 60 元,不用退货")
+    act(buyer, "accept_offer")
+    reload_until(buyer, "已完成")
+    expect(buyer.locator(".summary")).to_contain_text("已退款: ¥60.00")
+    expect(buyer.locator("#messages")).to_contain_text("买家接受了卖家的协商方案:仅退款 ¥60.00。")
+    assert buyer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:
     server.order("o-time")
     buyer = buyer_page(browser, server, pages)

@@ -19,15 +19,18 @@ from typing import Any
 from aftersales.domain import access, eligibility, errors, freight, transitions
 from aftersales.domain.effects import EFFECTS, amount_for, check_amount
 from aftersales.domain.inputs import CaseRequest, Context, Params
-from aftersales.domain.model import Actor, Case, DueTimer, Event, Status
+from aftersales.domain.model import Actor, Case, DueTimer, Event, Offer, Status
+from aftersales.domain.narrative import says
 from aftersales.domain.payouts import PayoutRequest
-from aftersales.domain.policy import Pack
+from aftersales.domain.policy import Pack, Text
 from aftersales.domain.timecalc import BusinessCalendar, add
 
 # The actions whose guards read the line's other cases (amounts already refunded,
 # eligibility again). Services load that history only for these; a test runs every
 # other action with a history that fails when read, so this set cannot go stale.
-READS_LINE_HISTORY = frozenset({"modify", "rule"})
+READS_LINE_HISTORY = frozenset({"modify", "rule", "counter_offer", "accept_offer"})
+# The actions that make or answer an offer; every other action lets a pending offer lapse.
+_OFFER_ACTIONS = frozenset({"counter_offer", "accept_offer", "decline_offer"})
 
 
 @dataclass(frozen=True)
@@ -41,12 +44,14 @@ class Outcome:
     # upload) left as it was, so that adding to a case never defuses its deadline.
     arm: DueTimer | None = None
     disarm: bool = False
+    # The system's sentence for the negotiation's thread, where the change is one it tells.
+    says: Text | None = None
 
 
 # Fields whose before/after values an event records.
 _TRACKED = (
     "status", "type", "reason", "amount", "refunded", "deadline", "deadline_action", "return_address",
-    "repair_failures", "refusal_reason",
+    "repair_failures", "refusal_reason", "offer",
 )
 
 
@@ -54,7 +59,10 @@ def _snapshot(case: Case) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _TRACKED:
         v = getattr(case, name)
-        out[name] = v.isoformat() if isinstance(v, datetime) else (v.value if hasattr(v, "value") else v)
+        if isinstance(v, Offer):
+            out[name] = v.as_dict()
+        else:
+            out[name] = v.isoformat() if isinstance(v, datetime) else (v.value if hasattr(v, "value") else v)
     return out
 
 
@@ -116,7 +124,7 @@ def open_case(case_id: str, actor: Actor, at: datetime, ctx: Context, request: C
     if request.description:
         data["description"] = request.description
     event = Event(case.id, 1, at, actor, "open", None, case.status, {}, _snapshot(case), data)
-    return Outcome(case, event, arm=timer, disarm=timer is None)
+    return Outcome(case, event, arm=timer, disarm=timer is None, says=says(event, case, ctx.pack))
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
@@ -163,16 +171,25 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     before = _snapshot(case)
     effect = EFFECTS.get(action)
     target = effect(new, tr, actor, at, ctx, p) if effect is not None else None
-    new.status = target if target is not None else _target(new, tr, action)
-    timer = _enter(new, at, ctx)
+    data = p.data()
+    if case.offer is not None and action not in _OFFER_ACTIONS:
+        # Whatever else happens to the case answers the offer too: it lapses (a deadline's
+        # default outcome, the seller agreeing, the buyer escalating or modifying).
+        new.offer = None
+        data["offer_lapsed"] = case.offer.seq
+    timer: DueTimer | None = None
+    if not tr.keeps:
+        new.status = target if target is not None else _target(new, tr, action)
+        timer = _enter(new, at, ctx)
     if p.evidence_ids:
         new.evidence_ids.extend(e for e in p.evidence_ids if e not in new.evidence_ids)
     _settle_freight(new, ctx)
     new.version = case.version + 1
     new.updated_at = at
     b, a = _diff(before, _snapshot(new))
-    event = Event(new.id, new.version, at, actor, action, case.status, new.status, b, a, p.data())
-    return Outcome(new, event, _payouts(case.status, new), arm=timer, disarm=timer is None)
+    event = Event(new.id, new.version, at, actor, action, case.status, new.status, b, a, data)
+    return Outcome(new, event, _payouts(case.status, new), arm=timer, disarm=timer is None and not tr.keeps,
+                   says=says(event, new, ctx.pack))
 
 
 def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, Any],

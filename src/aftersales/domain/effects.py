@@ -17,6 +17,7 @@ from aftersales.domain.model import (
     Actor,
     Case,
     CaseType,
+    Offer,
     Party,
     Reason,
     ReasonClass,
@@ -26,7 +27,7 @@ from aftersales.domain.model import (
     Status,
 )
 from aftersales.domain.money import format_fen
-from aftersales.domain.transitions import Transition
+from aftersales.domain.transitions import Transition, target_of
 
 
 def check_amount(amount: int, ctx: Context) -> None:
@@ -221,6 +222,48 @@ def _rule(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, 
     return target
 
 
+def _counter_offer(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    new_type = p.type or case.type
+    if case.status is Status.AWAITING_RECEIPT and not new_type.has_return:
+        raise errors.ValidationFailed(
+            "the goods are on their way back: offer a return_refund of less, an exchange or a repair",
+            "商品已在退回途中:可提出部分退款(退货退款)、换货或维修", field="type")
+    amount = amount_for(new_type, p.amount)
+    if (new_type, amount) == (case.type, case.amount):
+        raise errors.ValidationFailed(
+            "the offer is what the buyer asked for: agree instead", "方案与买家的申请相同,请直接同意", field="amount")
+    check_amount(amount, ctx)
+    case.offer = Offer(new_type, amount, p.note, p.evidence_ids, at, case.version + 1)
+    return None
+
+
+def _pending_offer(case: Case) -> Offer:
+    if case.offer is None:
+        raise errors.IllegalTransition("there is no offer to answer", "没有待回复的协商方案")
+    return case.offer
+
+
+def _accept_offer(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    """The case goes on under the offer's terms, as if the seller had agreed to them: from
+    the goods' receipt as a confirmed receipt, otherwise as an agreement."""
+    offer = _pending_offer(case)
+    check_amount(offer.amount, ctx)  # another case on the line may have refunded since
+    case.type, case.amount, case.offer = offer.type, offer.amount, None
+    case.refusal_reason = case.refusal_note = None
+    action = "confirm_receipt" if case.status is Status.AWAITING_RECEIPT else "agree"
+    if action == "agree" and case.type.has_return:
+        case.return_address = ctx.store.return_address
+    target = target_of(action, case.type)
+    assert target is not None  # counter_offer admits only types the two transitions lead on
+    return target
+
+
+def _decline_offer(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    _pending_offer(case)
+    case.offer = None
+    return None
+
+
 def _settle(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
     case.refunded = case.amount
     return None
@@ -237,5 +280,8 @@ EFFECTS: Mapping[str, Effect] = {
     "ship_replacement": _ship_replacement,
     "reject_replacement": _reject_replacement,
     "rule": _rule,
+    "counter_offer": _counter_offer,
+    "accept_offer": _accept_offer,
+    "decline_offer": _decline_offer,
     "settle": _settle,
 }

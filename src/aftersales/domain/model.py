@@ -255,6 +255,29 @@ class Freight:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A seller's counter-offer (协商方案) waiting for the buyer's answer: other terms instead of
+    the request (a partial refund, or an exchange or a repair instead of a return). ``seq`` is
+    the history event that made it."""
+
+    type: CaseType
+    amount: int
+    note: str | None
+    evidence_ids: tuple[str, ...]
+    at: datetime
+    seq: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": self.type.value, "amount": self.amount, "note": self.note,
+                "evidence_ids": list(self.evidence_ids), "at": self.at.isoformat(), "seq": self.seq}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Offer:
+        return cls(CaseType(d["type"]), int(d["amount"]), d.get("note"), tuple(d.get("evidence_ids") or ()),
+                   datetime.fromisoformat(d["at"]), int(d["seq"]))
+
+
 @dataclass(slots=True)
 class Case:
     """One after-sales request on one order line, from open to completed/closed.
@@ -303,6 +326,7 @@ class Case:
     sla_due: datetime | None = None
     attention: str | None = None  # why an agent must look: "timer_failed"
     assignee: str | None = None  # the member of the store's team the case is given to
+    offer: Offer | None = None  # the seller's counter-offer while the buyer has not answered it
 
     @property
     def open(self) -> bool:
@@ -351,10 +375,15 @@ class DueTimer:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One message of a case's negotiation (协商记录)."""
+    """One message of a case's negotiation (协商记录): a party's or an agent's words
+    (``kind`` "party"), the system's account of a change ("system", in both languages:
+    ``text`` in English, ``text_zh`` in Chinese), or an agent's private note ("note",
+    read by the platform's staff only)."""
 
     id: int
     case_id: str
     author: Actor
     text: str
     created_at: datetime
+    kind: str = "party"
+    text_zh: str | None = None

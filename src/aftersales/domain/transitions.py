@@ -25,6 +25,9 @@ class Transition:
     # One target for every type, or a target per type; None where the target depends on
     # the action's input (a ruling's outcome).
     target: Status | Mapping[CaseType, Status] | None
+    # The action changes the case without entering a status: the status and its running
+    # deadline stay as they are (an offer made or declined does not stop the clock).
+    keeps: bool = False
 
     def target_for(self, case_type: CaseType) -> Status | None:
         """The status this transition leads a case of ``case_type`` to; None when the input decides."""
@@ -37,6 +40,18 @@ def _t(
     action: str, roles: set[Role], sources: set[Status], target: Status | Mapping[CaseType, Status] | None
 ) -> Transition:
     return Transition(action, frozenset(roles), frozenset(sources), target)
+
+
+def _k(action: str, roles: set[Role], sources: set[Status]) -> Transition:
+    """An action that keeps the case in its status, deadline running."""
+    return Transition(action, frozenset(roles), frozenset(sources), None, keeps=True)
+
+
+# Where a seller may propose other terms: before answering, after refusing, and on receiving
+# the returned goods (a partial refund for goods that came back worn, say).
+OFFER_STATUSES = {S.AWAITING_SELLER, S.SELLER_REFUSED, S.AWAITING_RECEIPT}
+# The actions that answer an offer; they are offered to the buyer only while one is pending.
+OFFER_ANSWERS = ("accept_offer", "decline_offer")
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -65,6 +80,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("confirm_replacement", {R.BUYER}, {S.AWAITING_BUYER_CONFIRMATION}, S.COMPLETED),
     _t("reject_replacement", {R.BUYER}, {S.AWAITING_BUYER_CONFIRMATION}, S.AWAITING_SELLER),
     _t("rule", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}, None),
+    _k("counter_offer", {R.SELLER}, OFFER_STATUSES),
+    _t("accept_offer", {R.BUYER}, OFFER_STATUSES, None),
+    _k("decline_offer", {R.BUYER}, OFFER_STATUSES),
     _t("close", {R.SYSTEM}, {S.SELLER_REFUSED, S.AWAITING_RETURN}, S.CLOSED),
     _t("complete", {R.SYSTEM}, {S.AWAITING_BUYER_CONFIRMATION}, S.COMPLETED),
     _t("settle", {R.SYSTEM}, {S.REFUNDING}, S.COMPLETED),
@@ -90,6 +108,11 @@ def system_actions(status: Status) -> frozenset[str]:
     return frozenset(tr.action for tr in TRANSITIONS if R.SYSTEM in tr.roles and status in tr.sources)
 
 
+def target_of(action: str, case_type: CaseType) -> Status | None:
+    """Where ``action`` leads a case of ``case_type`` (as its first transition in the table says)."""
+    return next(tr for tr in TRANSITIONS if tr.action == action).target_for(case_type)
+
+
 def find(case: Case, role: Role, action: str) -> Transition:
     """The transition ``role`` takes with ``action`` from the case's status, or IllegalTransition."""
     for tr in TRANSITIONS:
@@ -108,4 +131,6 @@ def allowed_actions(case: Case, role: Role) -> list[str]:
     out = [tr.action for tr in TRANSITIONS if role in tr.roles and case.status in tr.sources]
     if case.receipt_refused and "modify" in out:
         out.remove("modify")
+    if case.offer is None:
+        out = [a for a in out if a not in OFFER_ANSWERS]
     return list(dict.fromkeys(out))

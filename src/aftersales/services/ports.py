@@ -201,8 +201,9 @@ class MessageRepository(Protocol):
         """Store a message of the negotiation; returns its id."""
         ...
 
-    def for_case(self, case_id: str, after_id: int, limit: int) -> list[Message]:
-        """The case's messages after ``after_id``, oldest first."""
+    def for_case(self, case_id: str, after_id: int, limit: int, notes: bool = False) -> list[Message]:
+        """The case's messages after ``after_id``, oldest first; agents' private notes only
+        with ``notes``."""
         ...
 
 

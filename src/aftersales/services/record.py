@@ -14,7 +14,7 @@ from aftersales.domain import case as case_engine
 from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.inputs import Context
-from aftersales.domain.model import Actor, Case, Order
+from aftersales.domain.model import Actor, Case, Message, Order
 from aftersales.domain.stores import Store
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
@@ -40,6 +40,9 @@ def record(uow: UnitOfWork, outcome: case_engine.Outcome, expected_version: int 
         uow.timers.clear(outcome.case.id)
     if outcome.payouts:
         uow.payouts.add(outcome.payouts, outcome.event.at)
+    if outcome.says is not None:
+        uow.messages.add(Message(0, event.case_id, Actor.system(), outcome.says.en, event.at, "system",
+                                 outcome.says.zh))
 
 
 def store_of(uow: UnitOfWork, store_id: str) -> Store:

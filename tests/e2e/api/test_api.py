@@ -274,7 +274,8 @@ def test_messages_are_part_of_the_case_and_do_not_move_its_deadline(api: Api) ->
     assert r.status_code == 201 and r.json()["author"] == {"role": "seller", "id": "s1"}
     api.post(f"/api/v1/cases/{case['id']}/messages", "buyer:b1", {"text": "M 码"})
     msgs = api.get(f"/api/v1/cases/{case['id']}/messages", "buyer:b1").json()["data"]
-    assert [m["text"] for m in msgs] == ["请问尺码是多少?", "M 码"]
+    assert [m["text"] for m in msgs if m["kind"] == "party"] == ["请问尺码是多少?", "M 码"]
+    assert msgs[0]["kind"] == "system"  # the thread opens with the request itself
     after = api.get(f"/api/v1/cases/{case['id']}", "buyer:b1").json()
     assert after["version"] == 3 and after["deadline"] == case["deadline"]
     assert_problem(api.post(f"/api/v1/cases/{case['id']}/messages", "buyer:b2", {"text": "hi"}), 404, "not_found")

@@ -12,6 +12,7 @@ from aftersales.domain.model import (
     CaseType,
     Event,
     Freight,
+    Offer,
     Party,
     Phase,
     Reason,
@@ -74,7 +75,7 @@ def case_to_row(c: Case) -> dict[str, Any]:
         "repair_failures": c.repair_failures, "ruling": _ruling_json(c.ruling),
         "freight": c.freight.as_dict() if c.freight else None, "closed_by": c.closed_by,
         "updated_at": c.updated_at or c.status_since, "sla_due": c.sla_due, "attention": c.attention,
-        "assignee": c.assignee,
+        "assignee": c.assignee, "offer": c.offer.as_dict() if c.offer else None,
     }
 
 
@@ -92,6 +93,7 @@ def row_to_case(r: Any) -> Case:
         repair_failures=r.repair_failures, ruling=_ruling(r.ruling),
         freight=Freight.from_dict(r.freight) if r.freight else None, closed_by=r.closed_by, updated_at=r.updated_at,
         sla_due=r.sla_due, attention=r.attention, assignee=r.assignee,
+        offer=Offer.from_dict(r.offer) if r.offer else None,
     )
 
 

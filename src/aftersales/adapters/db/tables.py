@@ -148,6 +148,7 @@ cases = Table(
     Column("sla_due", UTCDateTime),
     Column("attention", String(32)),
     Column("assignee", String(64)),
+    Column("offer", JSONType),  # the seller's pending counter-offer (Offer.as_dict)
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.
@@ -290,6 +291,10 @@ messages = Table(
     Column("author_id", String(64), nullable=False),
     Column("text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # "party", "system" (a change told in both languages: text in English, text_zh in
+    # Chinese) or "note" (an agent's private note).
+    Column("kind", String(16), nullable=False, server_default="party"),
+    Column("text_zh", Text),
 )
 
 # The test clock of DESIGN 3.6, shared by every server and worker process.

@@ -160,6 +160,19 @@ class RuleIn(ActionIn):
         return Params(outcome=self.outcome, amount=fen(self.amount), fault=self.fault, note=self.note)
 
 
+class OfferIn(ActionIn):
+    """A seller's counter-offer: another type, another amount, or both (``type`` left out:
+    the request's own), with a note and evidence for the buyer to weigh."""
+
+    type: CaseType | None = None
+    amount: Money | None = None
+    note: LongText | None = None
+    evidence_ids: EvidenceIds = []
+
+    def params(self) -> Params:
+        return Params(type=self.type, amount=fen(self.amount), note=self.note, evidence_ids=tuple(self.evidence_ids))
+
+
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "agree": NoteIn,
     "refuse": RefuseIn,
@@ -173,6 +186,9 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "confirm_replacement": NoteIn,
     "reject_replacement": NoteIn,
     "rule": RuleIn,
+    "counter_offer": OfferIn,
+    "accept_offer": NoteIn,
+    "decline_offer": NoteIn,
 }
 assert set(ACTION_BODIES) == set(PUBLIC_ACTIONS), "every public action needs a body shape"
 

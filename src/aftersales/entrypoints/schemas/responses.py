@@ -80,6 +80,16 @@ class RulingOut(BaseModel):
     at: WireTime
 
 
+class OfferOut(BaseModel):
+    """The seller's counter-offer waiting for the buyer; it lapses with the status's deadline."""
+
+    type: CaseType
+    amount: MoneyOut
+    note: str | None
+    evidence_ids: list[str]
+    at: WireTime
+
+
 Clock = Literal["natural_hours", "natural_days", "business_days", "natural_years"]
 CLOCKS: dict[Unit, Clock] = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days",
                              Unit.BUSINESS_DAYS: "business_days", Unit.YEARS: "natural_years"}
@@ -121,6 +131,7 @@ class CaseOut(BaseModel):
     ruling: RulingOut | None
     closed_by: str | None
     assignee: str | None
+    offer: OfferOut | None = None
     allowed_actions: list[str]
 
     @classmethod
@@ -149,6 +160,9 @@ class CaseOut(BaseModel):
             refusal=None if c.refusal_reason is None else {"reason": c.refusal_reason, "note": c.refusal_note},
             receipt_refused=c.receipt_refused, repair_failures=c.repair_failures, ruling=_ruling(c, pack),
             closed_by=c.closed_by, assignee=c.assignee,
+            offer=None if c.offer is None else OfferOut(
+                type=c.offer.type, amount=format_fen(c.offer.amount), note=c.offer.note,
+                evidence_ids=list(c.offer.evidence_ids), at=shown(c.offer.at, z)),
             allowed_actions=allowed_actions(c, viewer) if viewer is not None else [],
         )
 
@@ -258,12 +272,18 @@ class MessageOut(BaseModel):
     id: int
     case_id: str
     author: dict[str, str]
+    # "party": a party's or an agent's words; "system": a change of the case told in both
+    # languages (``text`` English, ``text_zh`` Chinese); "note": an agent's private note.
+    kind: Literal["party", "system", "note"]
     text: str
+    text_zh: str | None
     created_at: WireTime
 
     @classmethod
     def from_message(cls, m: Message, pack: Pack) -> MessageOut:
-        return cls(id=m.id, case_id=m.case_id, author=who(m.author), text=m.text,
+        kind: Literal["party", "system", "note"] = "system" if m.kind == "system" else (
+            "note" if m.kind == "note" else "party")
+        return cls(id=m.id, case_id=m.case_id, author=who(m.author), kind=kind, text=m.text, text_zh=m.text_zh,
                    created_at=shown(m.created_at, pack.zone))
 
 
@@ -305,5 +325,5 @@ class InterventionList(BaseModel):
 
 __all__ = ["CaseList", "CaseOut", "ClockOut", "EligibilityOut", "EventList", "EventOut", "EvidenceList",
            "EvidenceOut", "FindingOut", "FreightOut", "Health", "InterventionList", "InterventionOut", "LineOut",
-           "MessageList", "MessageOut", "OptionOut", "OrderOut", "Problem", "ReopeningList", "ReopeningOut",
+           "MessageList", "MessageOut", "OfferOut", "OptionOut", "OrderOut", "Problem", "ReopeningList", "ReopeningOut",
            "RulingOut", "ShipmentOut", "StoreOut", "StorePolicyOut", "Text", "TokenInfoOut", "TokenList", "TokenOut"]

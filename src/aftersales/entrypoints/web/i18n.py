@@ -92,6 +92,10 @@ class Reader:
             return ""
         return t.zh if self.zh else t.en
 
+    def said(self, zh: str | None, en: str) -> str:
+        """A message the system wrote in both languages (``zh`` None: a person's own words)."""
+        return zh if self.zh and zh else en
+
     def when(self, at: datetime | None) -> str:
         """An instant as the viewer's wall clock shows it (never UTC unless they chose it)."""
         if at is None:

@@ -53,6 +53,9 @@ ACTION = {
     "evidence": N_("Evidence added"),
     "timer_failed": N_("A deadline could not act"),
     "assign": N_("Assigned"),
+    "counter_offer": N_("Offer other terms"),
+    "accept_offer": N_("Accept the offer"),
+    "decline_offer": N_("Decline the offer"),
 }
 
 # What happens when the deadline passes with nobody acting (the pack's default outcome).

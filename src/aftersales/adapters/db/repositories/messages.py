@@ -15,12 +15,13 @@ class SqlMessages(Repository):
     def add(self, msg: Message) -> int:
         res = self.tx.conn.execute(insert(t.messages).values(
             case_id=msg.case_id, author_role=msg.author.role.value, author_id=msg.author.id, text=msg.text,
-            created_at=msg.created_at,
+            created_at=msg.created_at, kind=msg.kind, text_zh=msg.text_zh,
         ).returning(_m.id))
         return int(res.scalar_one())
 
-    def for_case(self, case_id: str, after_id: int, limit: int) -> list[Message]:
-        found = self.tx.conn.execute(
-            select(t.messages).where(_m.case_id == case_id, _m.id > after_id).order_by(_m.id).limit(limit)).all()
-        return [Message(r.id, r.case_id, Actor(Role(r.author_role), r.author_id), r.text, r.created_at)
-                for r in found]
+    def for_case(self, case_id: str, after_id: int, limit: int, notes: bool = False) -> list[Message]:
+        q = select(t.messages).where(_m.case_id == case_id, _m.id > after_id).order_by(_m.id).limit(limit)
+        if not notes:
+            q = q.where(_m.kind != "note")
+        return [Message(r.id, r.case_id, Actor(Role(r.author_role), r.author_id), r.text, r.created_at, r.kind,
+                        r.text_zh) for r in self.tx.conn.execute(q).all()]
