@@ -100,10 +100,11 @@ def test_a_buyer_returns_from_a_phone_and_sees_the_refund(browser: Any, server: 
     assert buyer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than a phone
 
 
-def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server, pages: list[Page]) -> None:
-    server.order("o-dis")
+def refused_then_escalated(browser: Any, server: Server, pages: list[Page], order: str) -> tuple[str, Page, Page]:
+    """A quality return the store refuses and the buyer escalates: (case, buyer's page, seller's page)."""
+    server.order(order)
     buyer = buyer_page(browser, server, pages)
-    case_id = apply(buyer, "o-dis", "return_refund:quality", "199.00")
+    case_id = apply(buyer, order, "return_refund:quality", "199.00")
     seller = staff_page(browser, server, pages, "s1-owner")
     seller.goto(f"{server.url}/cases/{case_id}")
     act(seller, "refuse", 原因="not_as_claimed", 备注="商品无质量问题")
@@ -111,6 +112,11 @@ def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server,
     buyer.reload()
     act(buyer, "escalate", 备注="有质量问题,见照片")
     expect(buyer.locator(".status")).to_have_text("平台处理中")
+    return case_id, buyer, seller
+
+
+def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server, pages: list[Page]) -> None:
+    case_id, buyer, _ = refused_then_escalated(browser, server, pages, "o-dis")
     agent = staff_page(browser, server, pages, "agent-wang")
     expect(agent.get_by_role("link", name=case_id)).to_be_visible()
     agent.get_by_role("link", name=case_id).click()
@@ -140,6 +146,26 @@ def test_a_counter_offer_accepted_from_the_phone(browser: Any, server: Server, p
     expect(buyer.locator(".summary")).to_contain_text("已退款: ¥60.00")
     expect(buyer.locator("#messages")).to_contain_text("买家接受了卖家的协商方案:仅退款 ¥60.00。")
     assert buyer.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_an_agent_asks_the_seller_for_evidence(browser: Any, server: Server, pages: list[Page]) -> None:
+    case_id, buyer, seller = refused_then_escalated(browser, server, pages, "o-round")
+    agent = staff_page(browser, server, pages, "agent-wang")
+    agent.goto(f"{server.url}/cases/{case_id}")
+    act(agent, "intervene")
+    expect(agent.locator(".summary")).to_contain_text("处理客服:agent-wang")
+    act(agent, "request_evidence", 备注="请提供出厂质检报告")
+    expect(agent.locator("#pause")).to_contain_text("请提供出厂质检报告")
+    seller.reload()
+    expect(seller.locator("#pause")).to_contain_text("请在此之前在下方补充凭证")
+    expect(seller.locator("#pause time.countdown")).to_contain_text("还剩")
+    agent.locator("#messages textarea").fill("卖家近期同类纠纷较多")
+    agent.locator("#messages").get_by_label("内部备注:仅平台人员可见").check()
+    agent.locator("#messages").get_by_role("button", name="发送").click()
+    expect(agent.locator("#messages .msg-note")).to_contain_text("卖家近期同类纠纷较多")
+    buyer.reload()
+    expect(buyer.locator("#messages")).not_to_contain_text("卖家近期同类纠纷较多")
+    expect(buyer.locator("#messages")).to_contain_text("平台客服要求卖家补充凭证")
 
 
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:

@@ -50,6 +50,8 @@ CAPABILITIES: Mapping[str, Capability] = {
                  "只有买卖双方和平台可以补充售后单"),
     "reopen_line": _cap({R.AGENT, R.OPERATOR}, "only an agent or an operator reopens a line's window",
                         "只有客服或运营可以重新开放售后"),
+    "private_notes": _cap({R.AGENT, R.OPERATOR}, "private notes are the platform's own",
+                          "内部备注仅供平台人员使用"),
     "see_queue": _cap({R.AGENT, R.OPERATOR}, "the intervention queue is for agents", "介入队列仅供客服查看"),
     "manage_tokens": _cap({R.OPERATOR}, "only an operator issues and revokes tokens", "只有运营可以签发和撤销令牌"),
     "issue_login_links": _cap({R.INTEGRATION, R.OPERATOR}, "only the order system or an operator issues login links",

@@ -17,9 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from aftersales.domain import access, eligibility, errors, freight, transitions
+from aftersales.domain.dispute import Offer, Pause
 from aftersales.domain.effects import EFFECTS, amount_for, check_amount
 from aftersales.domain.inputs import CaseRequest, Context, Params
-from aftersales.domain.model import Actor, Case, DueTimer, Event, Offer, Status
+from aftersales.domain.model import Actor, Case, DueTimer, Event, Status
 from aftersales.domain.narrative import says
 from aftersales.domain.payouts import PayoutRequest
 from aftersales.domain.policy import Pack, Text
@@ -51,7 +52,7 @@ class Outcome:
 # Fields whose before/after values an event records.
 _TRACKED = (
     "status", "type", "reason", "amount", "refunded", "deadline", "deadline_action", "return_address",
-    "repair_failures", "refusal_reason", "offer",
+    "repair_failures", "refusal_reason", "offer", "agent", "pause", "sla_due",
 )
 
 
@@ -59,7 +60,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _TRACKED:
         v = getattr(case, name)
-        if isinstance(v, Offer):
+        if isinstance(v, Offer | Pause):
             out[name] = v.as_dict()
         else:
             out[name] = v.isoformat() if isinstance(v, datetime) else (v.value if hasattr(v, "value") else v)
@@ -82,6 +83,7 @@ def _enter(case: Case, at: datetime, ctx: Context) -> DueTimer | None:
     case.entry += 1
     case.status_since = at
     case.attention = None
+    case.pause = None
     case.sla_due = sla_due(at, ctx.pack, ctx.calendar) if case.status is Status.PLATFORM_REVIEW else None
     rule = None
     if not case.status.terminal:
@@ -178,9 +180,12 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
         new.offer = None
         data["offer_lapsed"] = case.offer.seq
     timer: DueTimer | None = None
+    rearmed = tr.keeps and new.entry != case.entry  # the effect set or dropped the deadline itself
     if not tr.keeps:
         new.status = target if target is not None else _target(new, tr, action)
         timer = _enter(new, at, ctx)
+    elif rearmed and new.deadline is not None and new.deadline_action is not None:
+        timer = DueTimer(new.id, new.entry, new.deadline, new.deadline_action)
     if p.evidence_ids:
         new.evidence_ids.extend(e for e in p.evidence_ids if e not in new.evidence_ids)
     _settle_freight(new, ctx)
@@ -188,7 +193,8 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     new.updated_at = at
     b, a = _diff(before, _snapshot(new))
     event = Event(new.id, new.version, at, actor, action, case.status, new.status, b, a, data)
-    return Outcome(new, event, _payouts(case.status, new), arm=timer, disarm=timer is None and not tr.keeps,
+    return Outcome(new, event, _payouts(case.status, new), arm=timer,
+                   disarm=timer is None and (rearmed or not tr.keeps),
                    says=says(event, new, ctx.pack))
 
 

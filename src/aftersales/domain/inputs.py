@@ -40,6 +40,9 @@ class Params:
     amount: int | None = None
     outcome: RulingOutcome | None = None
     fault: Party | None = None
+    parties: tuple[Party, ...] = ()  # whom an agent asks for evidence
+    hours: int | None = None  # an evidence round's length, where the agent sets it
+    agent: str | None = None  # the agent an operator gives a dispute to
 
     def data(self) -> dict[str, Any]:
         """The parts worth keeping in the history, JSON-ready."""

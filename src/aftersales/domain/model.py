@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the dispute's values name this module's types; the case only holds them
+    from aftersales.domain.dispute import Offer, Pause
 
 
 class Status(StrEnum):
@@ -255,29 +258,6 @@ class Freight:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Offer:
-    """A seller's counter-offer (协商方案) waiting for the buyer's answer: other terms instead of
-    the request (a partial refund, or an exchange or a repair instead of a return). ``seq`` is
-    the history event that made it."""
-
-    type: CaseType
-    amount: int
-    note: str | None
-    evidence_ids: tuple[str, ...]
-    at: datetime
-    seq: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"type": self.type.value, "amount": self.amount, "note": self.note,
-                "evidence_ids": list(self.evidence_ids), "at": self.at.isoformat(), "seq": self.seq}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Offer:
-        return cls(CaseType(d["type"]), int(d["amount"]), d.get("note"), tuple(d.get("evidence_ids") or ()),
-                   datetime.fromisoformat(d["at"]), int(d["seq"]))
-
-
 @dataclass(slots=True)
 class Case:
     """One after-sales request on one order line, from open to completed/closed.
@@ -327,6 +307,8 @@ class Case:
     attention: str | None = None  # why an agent must look: "timer_failed"
     assignee: str | None = None  # the member of the store's team the case is given to
     offer: Offer | None = None  # the seller's counter-offer while the buyer has not answered it
+    agent: str | None = None  # the platform's agent handling the dispute (claimed or assigned)
+    pause: Pause | None = None  # an evidence round or a suspension running in review
 
     @property
     def open(self) -> bool:

@@ -52,6 +52,9 @@ _DID: dict[str, tuple[str, str]] = {
     "counter_offer": ("提出协商方案:{t}", "offered other terms: {t}"),
     "accept_offer": ("接受了卖家的协商方案:{t}", "accepted the seller's offer: {t}"),
     "decline_offer": ("拒绝了卖家的协商方案", "declined the seller's offer"),
+    "intervene": ("受理了纠纷", "took up the dispute"),
+    "request_evidence": ("要求{p}补充凭证{n}", "asked {p} for evidence{n}"),
+    "end_evidence_round": ("结束了举证", "ended the evidence round"),
 }
 # A deadline's default outcome, said as what nobody did.
 _SILENT: dict[str, tuple[str, str]] = {
@@ -62,7 +65,10 @@ _SILENT: dict[str, tuple[str, str]] = {
     "escalate": ("卖家超时未发货,转平台处理", "The seller did not ship in time; passed to the platform"),
     "complete": ("买家超时未确认,售后完成", "The buyer did not answer in time; completed"),
     "settle": ("退款已到账", "The refund was paid"),
+    "end_evidence_round": ("举证期已结束,平台将根据现有凭证处理",
+                           "The evidence round ended; the platform decides on what is there"),
 }
+_PARTIES = {("buyer",): ("买家", "the buyer"), ("seller",): ("卖家", "the seller")}
 _OUTCOME = {"refund": ("退款", "refund"), "return_then_refund": ("退货退款", "return, then refund"),
             "reject": ("驳回申请", "request rejected")}
 _SHOWN = frozenset(_DID) | frozenset(_SILENT)
@@ -89,10 +95,13 @@ def says(event: Event, case: Case, pack: Pack) -> Text | None:
                  else _terms(case, pack))
         reason = str(event.data.get("reason") or "")
         outcome = _OUTCOME.get(str(event.data.get("outcome")), ("", ""))
+        parties = _PARTIES.get(tuple(event.data.get("parties") or ()), ("双方", "both parties"))
+        note = str(event.data.get("note") or "") if event.action == "request_evidence" else ""
         who_zh, who_en = _WHO[event.actor.role]
         did_zh, did_en = _DID[event.action]
-        zh = who_zh + did_zh.format(t=terms.zh, r=reason, o=outcome[0])
-        en = f"{who_en} " + did_en.format(t=terms.en, r=reason, o=outcome[1])
+        zh = who_zh + did_zh.format(t=terms.zh, r=reason, o=outcome[0], p=parties[0], n=f":{note}" * bool(note))
+        en = f"{who_en} " + did_en.format(t=terms.en, r=reason, o=outcome[1], p=parties[1],
+                                          n=f": {note}" * bool(note))
     else:
         return None
     if "offer_lapsed" in event.data:

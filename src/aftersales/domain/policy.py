@@ -98,6 +98,22 @@ class RefusalReason:
     text: Text
 
 
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The clocks of a dispute in the platform's hands (DESIGN 3.3), each a pack number with
+    its source: a request for evidence, a suspension both parties asked for, the proof a
+    party gone to court or the police owes, an appeal, and a review of a closed window."""
+
+    evidence_round: Duration
+    negotiation: Duration
+    proceedings_proof: Duration
+    appeal_window: Duration
+    reopening_sla: Duration
+
+
+REVIEW_CLOCKS = ("evidence_round", "negotiation", "proceedings_proof", "appeal_window", "reopening_sla")
+
+
 # eq=False: a pack is equal only to itself, so it can key caches (packs are loaded once).
 @dataclass(frozen=True, eq=False)
 class Pack:
@@ -107,6 +123,7 @@ class Pack:
     calendar: str  # which business calendar counts its business days ("cn", "weekdays")
     after_sale_attempts: int | None
     intervention_sla: Duration
+    review: Review
     compensation_cap: int
     # Who bears the outbound delivery of goods returned for buyer preference:
     # "buyer_unless_free_shipping" or "seller" (always refunded).
@@ -211,9 +228,15 @@ def _head(data: Mapping[str, Any], sources: dict[str, str]) -> dict[str, Any]:
         raise InvalidPolicy("pack.calendar: the name of a business calendar, such as \"cn\"")
     inter = data["intervention"]
     sources["intervention.sla"] = _source(inter, "intervention")
+    clocks: dict[str, Duration] = {}
+    for key in REVIEW_CLOCKS:
+        if not isinstance(inter.get(key), str):
+            raise InvalidPolicy(f"intervention.{key}: a duration such as 48h, 30d or 7bd")
+        clocks[key] = Duration.parse(inter[key])
+        sources[f"intervention.{key}"] = _source(inter, "intervention", f"{key}_source")
     return {"id": head["id"], "zone": zone, "text": _text(head, "pack"), "calendar": calendar,
             "after_sale_attempts": None if attempts is None else int(attempts),
-            "intervention_sla": Duration.parse(inter["sla"])}
+            "intervention_sla": Duration.parse(inter["sla"]), "review": Review(**clocks)}
 
 
 def _freight(data: Mapping[str, Any], sources: dict[str, str]) -> dict[str, Any]:

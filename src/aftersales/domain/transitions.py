@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aftersales.domain import errors
-from aftersales.domain.model import Case, CaseType, Role, Status
+from aftersales.domain.model import OPEN_STATUSES, Case, CaseType, Role, Status
 
 S = Status
 T = CaseType
@@ -80,6 +80,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t("confirm_replacement", {R.BUYER}, {S.AWAITING_BUYER_CONFIRMATION}, S.COMPLETED),
     _t("reject_replacement", {R.BUYER}, {S.AWAITING_BUYER_CONFIRMATION}, S.AWAITING_SELLER),
     _t("rule", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}, None),
+    # An agent steps into any open dispute on their own initiative, or claims one in review.
+    _t("intervene", {R.AGENT, R.OPERATOR}, set(OPEN_STATUSES - {S.PLATFORM_REVIEW, S.REFUNDING}),
+       S.PLATFORM_REVIEW),
+    _k("intervene", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
+    _k("request_evidence", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
+    _k("end_evidence_round", {R.AGENT, R.OPERATOR, R.SYSTEM}, {S.PLATFORM_REVIEW}),
     _k("counter_offer", {R.SELLER}, OFFER_STATUSES),
     _t("accept_offer", {R.BUYER}, OFFER_STATUSES, None),
     _k("decline_offer", {R.BUYER}, OFFER_STATUSES),

@@ -70,6 +70,15 @@ def _condition(rule: TimeoutRule) -> str:
     return "; ".join(parts) or "any"
 
 
+REVIEW_LABELS = {
+    "evidence_round": "Evidence round (a party asked for evidence)",
+    "negotiation": "Suspension to negotiate (both parties asked)",
+    "proceedings_proof": "Proof that a court or the police accepted the dispute",
+    "appeal_window": "Appeal of a ruling",
+    "reopening_sla": "Review of a request to reopen a closed window",
+}
+
+
 def pack_section(pack: Pack) -> list[str]:
     out = [f"## `{pack.id}` — {pack.text.en} ({pack.text.zh})", ""]
     attempts = (f"{pack.after_sale_attempts} per line, a withdrawn one counts — {pack.sources['after_sale_attempts']}"
@@ -79,6 +88,8 @@ def pack_section(pack: Pack) -> list[str]:
         f"- After-sale claims: {attempts}",
         f"- Platform review SLA: `{pack.intervention_sla}` ({CLOCK[pack.intervention_sla.unit.value]}) — "
         f"{pack.sources['intervention.sla']}",
+        *(f"- {label}: `{getattr(pack.review, key)}` ({CLOCK[getattr(pack.review, key).unit.value]}) — "
+          f"{pack.sources['intervention.' + key]}" for key, label in REVIEW_LABELS.items()),
         f"- Return-fee compensation cap: {format_fen(pack.compensation_cap)} — "
         f"{pack.sources['freight.compensation_cap']}",
         f"- Outbound delivery on a buyer-preference return: `{pack.buyer_preference_outbound}` — "

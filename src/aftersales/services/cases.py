@@ -6,6 +6,7 @@ pure domain, and hand its outcome to ``record``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from aftersales.domain import access, errors
@@ -74,6 +75,14 @@ def post_message(cmd: c.PostMessage, uow: UnitOfWork, deps: Deps) -> Message:
     if not text:
         raise errors.ValidationFailed("a message needs text", "消息不能为空", field="text")
     at = deps.now(cmd.at)
+    if cmd.private:
+        access.require(cmd.actor, "private_notes")
+        with uow.transaction():
+            case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+            # The agents' working notes are not a change of the case: no history event the
+            # parties could read, no new version; the notes themselves are append-only.
+            note = Message(0, case.id, cmd.actor, text, at, "note")
+            return dataclasses.replace(note, id=uow.messages.add(note))
     with uow.transaction():
         case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
         # Stored first for its id; a refusal below rolls it back with the rest.
@@ -165,7 +174,8 @@ def case_events(query: q.CaseEvents, uow: UnitOfWork, deps: Deps) -> Page[Event]
 def case_messages(query: q.CaseMessages, uow: UnitOfWork, deps: Deps) -> Page[Message]:
     with uow.read():
         access.visible_case(query.actor, uow.cases.get(query.case_id))
-        msgs = uow.messages.for_case(query.case_id, query.after, query.limit + 1)
+        msgs = uow.messages.for_case(query.case_id, query.after, query.limit + 1,
+                                     notes=query.actor.role in access.CAPABILITIES["private_notes"].roles)
     return Page.of(msgs, query.limit, lambda m: (m.id,))
 
 

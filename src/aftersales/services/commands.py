@@ -103,9 +103,12 @@ class Act(Command[Case]):
 
 @dataclass(frozen=True, kw_only=True)
 class PostMessage(Command[Message]):
+    """A message in the case's thread; ``private``: an agent's note the parties never read."""
+
     actor: Actor
     case_id: str
     text: str
+    private: bool = False
     expected_version: int | None = None
     at: datetime | None = None
 

@@ -54,3 +54,35 @@ def test_offers_and_the_thread_are_nobody_elses(api: Api) -> None:
     r = api.post(f"/api/v1/cases/{mine}/decline_offer", "buyer:b1")
     assert r.status_code == 200 and r.json()["offer"] is None and r.json()["status"] == "awaiting_seller"
     assert_problem(api.post(f"/api/v1/cases/{mine}/decline_offer", "buyer:b1"), 409, "illegal_transition")
+
+
+def test_the_review_over_http_notes_for_the_platform_and_one_agent_at_a_time(api: Api) -> None:
+    api.clock("2026-03-05T10:00:00+08:00")
+    cid = api.open(type_="return_refund", reason="quality", amount="199.00").json()["id"]
+    api.post(f"/api/v1/cases/{cid}/refuse", "seller:s1", {"reason": "not_as_claimed"})
+    api.post(f"/api/v1/cases/{cid}/escalate", "buyer:b1")
+    r = api.post(f"/api/v1/cases/{cid}/intervene", "agent:a1")
+    assert r.status_code == 200 and r.json()["agent"] == "a1", r.text
+    assert_problem(api.post(f"/api/v1/cases/{cid}/request_evidence", "agent:a2", {"parties": ["seller"]}), 403,
+                   "forbidden")
+    assert_problem(api.post(f"/api/v1/cases/{cid}/request_evidence", "agent:a1", {"parties": []}), 422,
+                   "validation_failed")
+    r = api.post(f"/api/v1/cases/{cid}/request_evidence", "agent:a1", {"parties": ["seller"], "note": "质检报告"})
+    assert r.status_code == 200, r.text
+    case = r.json()
+    assert case["pause"]["kind"] == "evidence" and case["pause"]["until"] == "2026-03-07T10:00:00+08:00"
+    assert case["deadline_action"] == "end_evidence_round" and case["sla_due"] == "2026-03-11T10:00:00+08:00"
+
+    r = api.post(f"/api/v1/cases/{cid}/messages", "agent:a1", {"text": "先看卖家的质检报告", "private": True})
+    assert r.status_code == 201 and r.json()["kind"] == "note", r.text
+    for who, sees in (("buyer:b1", False), ("seller:s1", False), ("agent:a1", True), ("agent:a2", True)):
+        texts = [m["text"] for m in api.get(f"/api/v1/cases/{cid}/messages", who).json()["data"]]
+        assert ("先看卖家的质检报告" in texts) is sees, who
+    events = [e["action"] for e in api.get(f"/api/v1/cases/{cid}/events", "buyer:b1").json()["data"]]
+    assert "message" not in events  # the note left no trace the parties could read
+    assert_problem(api.post(f"/api/v1/cases/{cid}/messages", "seller:s1", {"text": "x", "private": True}), 403,
+                   "forbidden")
+    api.clock("2026-03-07T10:00:00+08:00")
+    api.run_worker_once()
+    after = api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()
+    assert after["pause"] is None and after["status"] == "platform_review" and after["deadline"] is None

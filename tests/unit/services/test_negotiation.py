@@ -12,19 +12,12 @@ from aftersales.domain.model import Actor, CaseType, Role, Status
 from aftersales.domain.transitions import allowed_actions
 from aftersales.services import commands as cmd
 from aftersales.services import queries as q
-from tests.builders import World, make_order
+from tests.builders import World
 from tests.fakes import FakeUnitOfWork
 
 H, D = timedelta(hours=1), timedelta(days=1)
 S = Status
 BUYER, SELLER = Actor(Role.BUYER, "b1"), Actor(Role.SELLER, "s1")
-
-
-@pytest.fixture
-def w() -> World:
-    world = World(FakeUnitOfWork())
-    world.order(make_order())
-    return world
 
 
 def thread(w: World, case_id: str, actor: Actor = BUYER) -> list[tuple[str, str, str | None]]:

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aftersales.domain import store_policy
+from aftersales.domain.dispute import Offer, Pause
 from aftersales.domain.model import (
     Actor,
     Case,
     CaseType,
     Event,
     Freight,
-    Offer,
     Party,
     Phase,
     Reason,
@@ -75,7 +75,8 @@ def case_to_row(c: Case) -> dict[str, Any]:
         "repair_failures": c.repair_failures, "ruling": _ruling_json(c.ruling),
         "freight": c.freight.as_dict() if c.freight else None, "closed_by": c.closed_by,
         "updated_at": c.updated_at or c.status_since, "sla_due": c.sla_due, "attention": c.attention,
-        "assignee": c.assignee, "offer": c.offer.as_dict() if c.offer else None,
+        "assignee": c.assignee, "offer": c.offer.as_dict() if c.offer else None, "agent": c.agent,
+        "pause": c.pause.as_dict() if c.pause else None,
     }
 
 
@@ -93,7 +94,8 @@ def row_to_case(r: Any) -> Case:
         repair_failures=r.repair_failures, ruling=_ruling(r.ruling),
         freight=Freight.from_dict(r.freight) if r.freight else None, closed_by=r.closed_by, updated_at=r.updated_at,
         sla_due=r.sla_due, attention=r.attention, assignee=r.assignee,
-        offer=Offer.from_dict(r.offer) if r.offer else None,
+        offer=Offer.from_dict(r.offer) if r.offer else None, agent=r.agent,
+        pause=Pause.from_dict(r.pause) if r.pause else None,
     )
 
 

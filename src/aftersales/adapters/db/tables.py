@@ -149,6 +149,8 @@ cases = Table(
     Column("attention", String(32)),
     Column("assignee", String(64)),
     Column("offer", JSONType),  # the seller's pending counter-offer (Offer.as_dict)
+    Column("agent", String(64)),  # the platform's agent handling the dispute
+    Column("pause", JSONType),  # an evidence round or a suspension running (Pause.as_dict)
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.

@@ -173,6 +173,27 @@ class OfferIn(ActionIn):
         return Params(type=self.type, amount=fen(self.amount), note=self.note, evidence_ids=tuple(self.evidence_ids))
 
 
+class InterveneIn(ActionIn):
+    """An agent claims a dispute (or steps into an open case); an operator may name the agent."""
+
+    agent: Id | None = None
+    note: LongText | None = None
+
+    def params(self) -> Params:
+        return Params(agent=self.agent, note=self.note)
+
+
+class EvidenceRequestIn(ActionIn):
+    """An evidence round: whom the agent asks, what for, and (if not the pack's) for how long."""
+
+    parties: Annotated[list[Party], Field(min_length=1, max_length=2)]
+    note: LongText | None = None
+    hours: Annotated[int, Field(ge=1, le=240)] | None = None
+
+    def params(self) -> Params:
+        return Params(parties=tuple(self.parties), note=self.note, hours=self.hours)
+
+
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "agree": NoteIn,
     "refuse": RefuseIn,
@@ -186,6 +207,9 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "confirm_replacement": NoteIn,
     "reject_replacement": NoteIn,
     "rule": RuleIn,
+    "intervene": InterveneIn,
+    "request_evidence": EvidenceRequestIn,
+    "end_evidence_round": NoteIn,
     "counter_offer": OfferIn,
     "accept_offer": NoteIn,
     "decline_offer": NoteIn,
@@ -238,6 +262,9 @@ class ClockIn(Strict):
 
 class MessageIn(Strict):
     text: Annotated[Str, Field(min_length=1, max_length=4000)]
+    # An agent's note for the platform's staff only; the parties never see it.
+    private: bool = False
 
     def command(self, actor: Actor, case_id: str, expected_version: int | None = None) -> c.PostMessage:
-        return c.PostMessage(actor=actor, case_id=case_id, text=self.text, expected_version=expected_version)
+        return c.PostMessage(actor=actor, case_id=case_id, text=self.text, private=self.private,
+                             expected_version=expected_version)

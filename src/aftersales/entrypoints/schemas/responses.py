@@ -90,6 +90,18 @@ class OfferOut(BaseModel):
     at: WireTime
 
 
+class PauseOut(BaseModel):
+    """The platform's review stands still: an evidence round (``kind`` "evidence", asking
+    ``parties``) or a suspension ("negotiation", "proceedings"); it ends at ``until``."""
+
+    kind: Literal["evidence", "negotiation", "proceedings"]
+    parties: list[Party]
+    note: str | None
+    since: WireTime
+    until: WireTime
+    by: Party | None
+
+
 Clock = Literal["natural_hours", "natural_days", "business_days", "natural_years"]
 CLOCKS: dict[Unit, Clock] = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days",
                              Unit.BUSINESS_DAYS: "business_days", Unit.YEARS: "natural_years"}
@@ -132,6 +144,9 @@ class CaseOut(BaseModel):
     closed_by: str | None
     assignee: str | None
     offer: OfferOut | None = None
+    agent: str | None = None
+    pause: PauseOut | None = None
+    sla_due: WireTime | None = None
     allowed_actions: list[str]
 
     @classmethod
@@ -163,6 +178,10 @@ class CaseOut(BaseModel):
             offer=None if c.offer is None else OfferOut(
                 type=c.offer.type, amount=format_fen(c.offer.amount), note=c.offer.note,
                 evidence_ids=list(c.offer.evidence_ids), at=shown(c.offer.at, z)),
+            agent=c.agent, sla_due=shown(c.sla_due, z),
+            pause=None if c.pause is None else PauseOut(
+                kind=c.pause.kind, parties=list(c.pause.parties), note=c.pause.note,  # type: ignore[arg-type]
+                since=shown(c.pause.since, z), until=shown(c.pause.until, z), by=c.pause.by),
             allowed_actions=allowed_actions(c, viewer) if viewer is not None else [],
         )
 
@@ -323,7 +342,36 @@ class InterventionList(BaseModel):
     next_cursor: str | None
 
 
-__all__ = ["CaseList", "CaseOut", "ClockOut", "EligibilityOut", "EventList", "EventOut", "EvidenceList",
-           "EvidenceOut", "FindingOut", "FreightOut", "Health", "InterventionList", "InterventionOut", "LineOut",
-           "MessageList", "MessageOut", "OfferOut", "OptionOut", "OrderOut", "Problem", "ReopeningList", "ReopeningOut",
-           "RulingOut", "ShipmentOut", "StoreOut", "StorePolicyOut", "Text", "TokenInfoOut", "TokenList", "TokenOut"]
+__all__ = [
+    "CaseList",
+    "CaseOut",
+    "ClockOut",
+    "EligibilityOut",
+    "EventList",
+    "EventOut",
+    "EvidenceList",
+    "EvidenceOut",
+    "FindingOut",
+    "FreightOut",
+    "Health",
+    "InterventionList",
+    "InterventionOut",
+    "LineOut",
+    "MessageList",
+    "MessageOut",
+    "OfferOut",
+    "OptionOut",
+    "OrderOut",
+    "PauseOut",
+    "Problem",
+    "ReopeningList",
+    "ReopeningOut",
+    "RulingOut",
+    "ShipmentOut",
+    "StoreOut",
+    "StorePolicyOut",
+    "Text",
+    "TokenInfoOut",
+    "TokenList",
+    "TokenOut",
+]

@@ -25,7 +25,8 @@ from aftersales.services import queries as q
 router = APIRouter(include_in_schema=False)
 
 # Fields a form may carry into an action's body; anything else a form posts is ignored.
-_ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "amount", "outcome", "fault")
+_ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "amount", "outcome", "fault", "hours",
+                  "agent")
 
 
 def actions_for(who: Viewer, case: Case) -> list[str]:
@@ -84,9 +85,10 @@ async def case_view(case_id: str, request: Request) -> Response:
 
 def _body(action: str, fields: dict[str, str]) -> dict[str, Any]:
     body: dict[str, Any] = {k: fields[k].strip() for k in _ACTION_FIELDS if fields.get(k, "").strip()}
-    evidence = [e for e in fields.get("evidence_ids", "").split(",") if e.strip()]
-    if evidence:
-        body["evidence_ids"] = [e.strip() for e in evidence]
+    for name in ("evidence_ids", "parties"):
+        ticked = [e.strip() for e in fields.get(name, "").split(",") if e.strip()]
+        if ticked:
+            body[name] = ticked
     allowed = ACTION_BODIES[action].model_fields
     return {k: v for k, v in body.items() if k in allowed}
 
@@ -166,7 +168,8 @@ async def case_message(case_id: str, request: Request) -> Response:
     actor = who.actor
 
     def command() -> c.PostMessage:
-        return _parsed(MessageIn, {"text": fields.get("text", "").strip()}).command(actor, case_id)
+        return _parsed(MessageIn, {"text": fields.get("text", "").strip(),
+                                   "private": bool(fields.get("private"))}).command(actor, case_id)
 
     return await _attempt(request, who, case_id, command, "#messages")
 

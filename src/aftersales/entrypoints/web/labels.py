@@ -53,6 +53,9 @@ ACTION = {
     "evidence": N_("Evidence added"),
     "timer_failed": N_("A deadline could not act"),
     "assign": N_("Assigned"),
+    "intervene": N_("Take up the dispute"),
+    "request_evidence": N_("Ask for evidence"),
+    "end_evidence_round": N_("End the evidence round"),
     "counter_offer": N_("Offer other terms"),
     "accept_offer": N_("Accept the offer"),
     "decline_offer": N_("Decline the offer"),
@@ -65,6 +68,8 @@ DEFAULT_OUTCOME = {
     "confirm_receipt": N_("then receipt is confirmed automatically"),
     "complete": N_("then the case completes"),
     "escalate": N_("then the platform steps in"),
+    "end_evidence_round": N_("then the platform decides on the evidence there is"),
+    "resume": N_("then the platform's review resumes"),
 }
 
 OUTCOME = {

@@ -105,8 +105,9 @@ async def form(request: Request, who: Viewer) -> dict[str, str]:
     """The posted form, after its CSRF token is checked (403 otherwise)."""
     data = await request.form()
     fields = {k: v for k, v in data.items() if isinstance(v, str)}
-    # Ticked boxes share a name: evidence cited by an action.
-    fields["evidence_ids"] = ",".join(v for v in data.getlist("evidence_ids") if isinstance(v, str))
+    # Ticked boxes share a name: evidence cited by an action, the parties asked for evidence.
+    for name in ("evidence_ids", "parties"):
+        fields[name] = ",".join(v for v in data.getlist(name) if isinstance(v, str))
     expected = who.csrf or request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(fields.get("csrf", ""), expected):
         raise errors.Forbidden("the form has expired: reload the page and try again", "表单已失效,请刷新页面后重试")

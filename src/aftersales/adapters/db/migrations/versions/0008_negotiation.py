@@ -1,5 +1,6 @@
-"""The negotiation: a seller's pending counter-offer on its case; messages of the system (in
-both languages) and agents' private notes beside the parties' own
+"""The negotiation and the platform's review: a seller's pending counter-offer on its case;
+the agent handling a dispute and the evidence round or suspension running; messages of the
+system (in both languages) and agents' private notes beside the parties' own
 
 Revision ID: 0008
 Revises: 0007
@@ -21,6 +22,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("offer", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
+        batch_op.add_column(sa.Column("agent", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("pause", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=16), server_default="party", nullable=False))
         batch_op.add_column(sa.Column("text_zh", sa.Text(), nullable=True))
@@ -31,4 +34,6 @@ def downgrade() -> None:
         batch_op.drop_column("text_zh")
         batch_op.drop_column("kind")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_column("pause")
+        batch_op.drop_column("agent")
         batch_op.drop_column("offer")

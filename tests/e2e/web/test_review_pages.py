@@ -1,0 +1,63 @@
+"""The platform's review on the pages: an agent takes up a dispute from the queue, asks the
+seller for evidence (the parties see the round and its deadline), keeps private notes that
+only the platform's staff read, and a second agent cannot act on a dispute the first holds."""
+
+from __future__ import annotations
+
+from tests.e2e.conftest import Api
+from tests.e2e.web.conftest import add_user, buyer, staff
+
+
+def _escalated(api: Api) -> str:
+    b = buyer(api)
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:quality", "amount": "199.00", "description": "开线"})
+    assert r.status_code == 303, r.text
+    case_id = str(r.headers["location"].rsplit("/", 1)[1])
+    page = f"/cases/{case_id}"
+    s = staff(api, "s1-owner")
+    assert s.submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"}).status_code == 303
+    assert b.submit(page, f"{page}/act/escalate").status_code == 303
+    return case_id
+
+
+def test_an_agent_takes_up_a_dispute_asks_for_evidence_and_keeps_notes(people: Api) -> None:
+    case_id = _escalated(people)
+    page = f"/cases/{case_id}"
+    add_user(people, "agent-zhao", "agent")
+    wang, zhao = staff(people, "agent-wang"), staff(people, "agent-zhao")
+    assert case_id in wang.get("/queue").text
+    assert wang.submit(page, f"{page}/act/intervene").status_code == 303
+    assert "处理客服:agent-wang" in wang.get(page).text
+    r = wang.submit(page, f"{page}/act/request_evidence", {"parties": "seller", "note": "请提供出厂质检照片"})
+    assert r.status_code == 303, r.text
+    seller, phone = staff(people, "s1-owner").get(page).text, buyer(people).get(page).text
+    for html in (seller, phone):
+        assert "平台要求补充凭证" in html and "请提供出厂质检照片" in html
+    assert "请在此之前在下方补充凭证" in seller and "请在此之前在下方补充凭证" not in phone
+    assert "平台客服要求卖家补充凭证:请提供出厂质检照片。" in phone  # told in the thread too
+
+    assert wang.submit(page, f"{page}/messages", {"text": "卖家近期同类纠纷 3 起", "private": "1"}).status_code == 303
+    assert "卖家近期同类纠纷 3 起" in zhao.get(page).text and "内部备注" in zhao.get(page).text
+    for party in (staff(people, "s1-owner"), buyer(people)):
+        assert "卖家近期同类纠纷 3 起" not in party.get(page).text
+        assert "内部备注:仅平台人员可见" not in party.get(page).text
+    # A private note from a party is refused, not posted in the open.
+    b = buyer(people)
+    assert b.submit(page, f"{page}/messages", {"text": "悄悄话", "private": "1"}).status_code == 403
+    assert "悄悄话" not in staff(people, "s1-owner").get(page).text
+
+    # The second agent may read but not act on a dispute the first holds.
+    refused = zhao.submit(page, f"{page}/act/rule", {"outcome": "reject"})
+    assert refused.status_code == 403 and "该纠纷由客服 agent-wang 处理" in refused.text
+    assert wang.submit(page, f"{page}/act/end_evidence_round").status_code == 303
+    assert 'id="pause"' not in wang.get(page).text
+
+
+def test_the_review_is_nobody_elses(people: Api) -> None:
+    case_id = _escalated(people)
+    people.post("/api/v1/stores", "integration:oms", {"id": "s2", "return_address": "上海"})
+    add_user(people, "s2-owner", "owner", "s2")
+    for stranger in (buyer(people, "b2"), staff(people, "s2-owner")):
+        assert stranger.get(f"/cases/{case_id}").status_code == 404
+        assert stranger.get("/queue").status_code in (403, 404)

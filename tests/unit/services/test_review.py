@@ -1,0 +1,120 @@
+"""The platform's review (客服介入): an agent claims a dispute or steps in on their own, asks
+for evidence in rounds that end on their own, keeps private notes, and the SLA stands
+still while the parties are being waited for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from aftersales.domain import errors
+from aftersales.domain.model import Actor, CaseType, Party, Role, Status
+from aftersales.services import commands as cmd
+from aftersales.services import queries as q
+from tests.builders import World
+from tests.fakes import FakeUnitOfWork
+
+H, D = timedelta(hours=1), timedelta(days=1)
+S = Status
+LI, WANG, OPS = Actor(Role.AGENT, "li"), Actor(Role.AGENT, "wang"), Actor(Role.OPERATOR, "ops")
+BUYER, SELLER = Actor(Role.BUYER, "b1"), Actor(Role.SELLER, "s1")
+
+
+def in_review(w: World) -> str:
+    c = w.act(w.open(CaseType.RETURN_REFUND, "quality", 19900), "refuse", reason="not_as_claimed")
+    return w.act(c, "escalate").id
+
+
+def history(w: World, case_id: str) -> list[str]:
+    uow = w.uow
+    assert isinstance(uow, FakeUnitOfWork)
+    return [e.action for e in uow.cases.events(case_id)]
+
+
+def test_an_agent_steps_into_an_open_case_on_their_own(w: World) -> None:
+    c = w.open(CaseType.RETURN_REFUND, "quality", 19900)
+    stepped = w.act(c, "intervene", LI)
+    assert (stepped.status, stepped.agent, stepped.deadline) == (S.PLATFORM_REVIEW, "li", None)
+    assert stepped.sla_due is not None
+    w.advance(3 * D)  # the seller's 48 hours no longer act: the case is the platform's
+    assert w.get(c).status is S.PLATFORM_REVIEW
+    with pytest.raises(errors.Forbidden):
+        w.act(c, "intervene", BUYER)
+
+
+def test_one_agent_handles_a_dispute_and_an_operator_gives_it_to_another(w: World) -> None:
+    cid = in_review(w)
+    assert w.act(cid, "intervene", LI).agent == "li"
+    for action, params in (("rule", {"outcome": "reject"}), ("request_evidence", {"parties": (Party.SELLER,)}),
+                           ("intervene", {})):
+        with pytest.raises(errors.Forbidden):
+            w.act(cid, action, WANG, **params)
+    assert w.act(cid, "intervene", OPS, agent="wang").agent == "wang"
+    assert w.act(cid, "rule", WANG, outcome="reject").status is S.CLOSED
+
+
+def test_an_evidence_round_pauses_the_sla_and_ends_on_its_own(w: World) -> None:
+    cid = in_review(w)
+    due = w.get(cid).sla_due
+    assert due is not None
+    w.now += 2 * H
+    left = due - w.now
+    asked = w.act(cid, "request_evidence", LI, parties=(Party.SELLER,), note="请提供发货前的质检照片")
+    assert asked.pause is not None and asked.pause.parties == (Party.SELLER,)
+    assert (asked.deadline, asked.deadline_action) == (w.now + 48 * H, "end_evidence_round")
+    assert asked.sla_due == w.now + 48 * H + left  # where the SLA stands if the round runs its course
+    with pytest.raises(errors.IllegalTransition):
+        w.act(cid, "request_evidence", LI, parties=(Party.BUYER,))
+    round_end = w.now + 48 * H
+    w.advance(48 * H)
+    after = w.get(cid)
+    assert (after.status, after.pause, after.deadline, after.sla_due) == (S.PLATFORM_REVIEW, None, None,
+                                                                           round_end + left)
+    assert history(w, cid)[-2:] == ["request_evidence", "end_evidence_round"]
+    thread = w(q.CaseMessages(actor=BUYER, case_id=cid)).items
+    assert [m.text_zh for m in thread][-2:] == ["平台客服要求卖家补充凭证:请提供发货前的质检照片。",
+                                                "举证期已结束,平台将根据现有凭证处理。"]
+
+
+def test_an_agent_ends_a_round_early_and_the_sla_runs_on_from_there(w: World) -> None:
+    cid = in_review(w)
+    due = w.get(cid).sla_due
+    assert due is not None
+    asked = w.act(cid, "request_evidence", LI, parties=(Party.BUYER, Party.SELLER), hours=24)
+    assert asked.deadline == w.now + 24 * H
+    w.now += 5 * H
+    ended = w.act(cid, "end_evidence_round", LI)
+    assert ended.pause is None and ended.sla_due == due + 5 * H and ended.deadline is None
+    w.advance(30 * H)  # the round's timer is gone with it
+    assert history(w, cid)[-1] == "end_evidence_round"
+
+
+def test_a_ruling_during_a_round_ends_it(w: World) -> None:
+    cid = in_review(w)
+    w.act(cid, "request_evidence", LI, parties=(Party.BUYER,))
+    ruled = w.act(cid, "rule", LI, outcome="refund", fault="seller")
+    assert ruled.pause is None and ruled.status in (S.REFUNDING, S.COMPLETED)
+    assert ruled.freight is not None and ruled.freight.rule == "ruling_fault"
+
+
+def test_private_notes_are_read_by_the_platform_only_and_change_nothing(w: World) -> None:
+    cid = in_review(w)
+    version = w.get(cid).version
+    note = w(cmd.PostMessage(actor=LI, case_id=cid, text="卖家历史纠纷多,重点核实", private=True))
+    assert note.kind == "note"
+    assert w.get(cid).version == version and history(w, cid)[-1] == "escalate"
+    for reader, sees in ((BUYER, False), (SELLER, False), (LI, True), (WANG, True), (OPS, True)):
+        texts = [m.text for m in w(q.CaseMessages(actor=reader, case_id=cid)).items]
+        assert ("卖家历史纠纷多,重点核实" in texts) is sees, reader
+    for party in (BUYER, SELLER):
+        with pytest.raises(errors.Forbidden):
+            w(cmd.PostMessage(actor=party, case_id=cid, text="x", private=True))
+
+
+def test_a_paused_review_is_not_breached_while_it_waits_for_the_parties(w: World) -> None:
+    cid = in_review(w)
+    w.act(cid, "request_evidence", LI, parties=(Party.SELLER,))
+    w.now += 47 * H
+    item = next(i for i in w(q.InterventionQueue(actor=LI)).items if i.case.id == cid)
+    assert not item.breached
