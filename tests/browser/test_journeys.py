@@ -168,6 +168,20 @@ def test_an_agent_asks_the_seller_for_evidence(browser: Any, server: Server, pag
     expect(buyer.locator("#messages")).to_contain_text("平台客服要求卖家补充凭证")
 
 
+def test_both_parties_pause_the_review_to_negotiate(browser: Any, server: Server, pages: list[Page]) -> None:
+    case_id, buyer, seller = refused_then_escalated(browser, server, pages, "o-pause")
+    act(buyer, "suspend", 中止原因="negotiation")
+    seller.goto(f"{server.url}/cases/{case_id}")
+    expect(seller.locator("#pause")).to_contain_text("待对方同意")
+    act(seller, "suspend", 中止原因="negotiation")
+    expect(seller.locator("#pause")).to_contain_text("中止处理:双方自行协商")
+    expect(seller.locator("#pause time.countdown")).to_contain_text(re.compile(r"还剩 (30 天|29 天 23 小时)"))
+    buyer.reload()
+    act(buyer, "resume", 备注="协商不成")
+    expect(buyer.locator("#pause")).to_have_count(0)
+    expect(buyer.locator("#messages")).to_contain_text("买家恢复了平台处理。")
+
+
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:
     server.order("o-time")
     buyer = buyer_page(browser, server, pages)

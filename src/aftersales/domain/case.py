@@ -83,7 +83,7 @@ def _enter(case: Case, at: datetime, ctx: Context) -> DueTimer | None:
     case.entry += 1
     case.status_since = at
     case.attention = None
-    case.pause = None
+    case.pause = case.suspend_asked = None
     case.sla_due = sla_due(at, ctx.pack, ctx.calendar) if case.status is Status.PLATFORM_REVIEW else None
     rule = None
     if not case.status.terminal:

@@ -37,9 +37,10 @@ class Offer:
 class Pause:
     """The platform's review stands still, waiting on the parties: an evidence round
     (``kind`` "evidence", asking ``parties``), a suspension both asked for to negotiate
-    ("negotiation") or while one goes to court or the police ("proceedings"). It ends at
-    ``until`` unless ended before; the SLA left when it began (``sla_left``, seconds) is
-    given back when it ends."""
+    ("negotiation"), or while one party (``by``) goes to court or the police: first waiting
+    for proof that the proceedings were accepted ("proceedings"), then for their outcome
+    ("proceedings_proven"). It ends at ``until`` unless ended before; the SLA left when it
+    began (``sla_left``, seconds) is given back when it ends."""
 
     kind: str
     parties: tuple[Party, ...]

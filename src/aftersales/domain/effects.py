@@ -8,10 +8,10 @@ outcome). The table of effects is at the bottom.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from aftersales.domain import eligibility, errors
-from aftersales.domain.dispute import Offer, Pause
+from aftersales.domain import eligibility, errors, review
+from aftersales.domain.dispute import Offer
 from aftersales.domain.inputs import Context, Params
 from aftersales.domain.model import (
     REASON_CLASS,
@@ -21,14 +21,12 @@ from aftersales.domain.model import (
     Party,
     Reason,
     ReasonClass,
-    Role,
     Ruling,
     RulingOutcome,
     Shipment,
     Status,
 )
 from aftersales.domain.money import format_fen
-from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.domain.transitions import Transition, target_of
 
 
@@ -192,7 +190,7 @@ def _reject_replacement(
 
 
 def _rule(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
-    _handling(case, actor)
+    review.handling(case, actor)
     if p.outcome is None:
         raise errors.ValidationFailed("a ruling needs an outcome", "裁决需要结果", field="outcome")
     room = ctx.line.paid - ctx.history.refunded
@@ -267,81 +265,6 @@ def _decline_offer(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: 
     return None
 
 
-def _handling(case: Case, actor: Actor) -> None:
-    """An agent acts on a dispute only as the one handling it; the first to act claims it.
-    An operator may act on any (and give it to an agent with ``intervene``)."""
-    if actor.role is not Role.AGENT:
-        return
-    if case.agent is not None and case.agent != actor.id:
-        raise errors.Forbidden(f"agent {case.agent} handles this dispute", f"该纠纷由客服 {case.agent} 处理",
-                               agent=case.agent)
-    case.agent = actor.id
-
-
-def _intervene(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
-    if actor.role is Role.OPERATOR:
-        case.agent = p.agent or actor.id
-    else:
-        if p.agent is not None and p.agent != actor.id:
-            raise errors.Forbidden("an agent claims a dispute for themselves; an operator gives it to another",
-                                   "客服只能自己认领纠纷;指派他人需由运营操作")
-        _handling(case, actor)
-    case.attention = None
-    return None
-
-
-def _sla_left(case: Case, at: datetime) -> int:
-    return max(0, int((case.sla_due - at).total_seconds())) if case.sla_due is not None else 0
-
-
-def _request_evidence(
-    case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
-) -> Status | None:
-    _handling(case, actor)
-    if case.pause is not None:
-        raise errors.IllegalTransition("an evidence round or a suspension is already running",
-                                       "举证或中止处理进行中,请等其结束")
-    if not p.parties:
-        raise errors.ValidationFailed("ask the buyer, the seller or both (parties)", "请选择向哪一方要求举证",
-                                      field="parties")
-    length = Duration(p.hours, Unit.HOURS) if p.hours else ctx.pack.review.evidence_round
-    until = add(at, length, ctx.pack.zone, ctx.calendar).at
-    pause = Pause("evidence", tuple(dict.fromkeys(p.parties)), p.note, at, until, _sla_left(case, at))
-    _pause(case, pause, "evidence_round")
-    return None
-
-
-def _pause(case: Case, pause: Pause, rule: str) -> None:
-    """Stop the review's clock: the pause's end is the case's deadline, and the SLA's due
-    moves to where it will stand if the pause runs its course."""
-    case.pause = pause
-    case.deadline, case.deadline_action, case.deadline_rule = pause.until, pause.action, rule
-    case.deadline_provisional = False
-    case.sla_due = pause.until + timedelta(seconds=pause.sla_left)
-    case.entry += 1  # re-armed: a timer of the entry before is stale
-
-
-def _unpause(case: Case, at: datetime) -> Pause:
-    """The review goes on at ``at``: the SLA left when the pause began counts from now."""
-    pause = case.pause
-    assert pause is not None
-    case.pause = None
-    case.deadline = case.deadline_action = case.deadline_rule = None
-    case.sla_due = at + timedelta(seconds=pause.sla_left)
-    case.entry += 1
-    return pause
-
-
-def _end_evidence_round(
-    case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
-) -> Status | None:
-    if case.pause is None or case.pause.kind != "evidence":
-        raise errors.IllegalTransition("no evidence round is running", "当前没有进行中的举证")
-    _handling(case, actor)
-    _unpause(case, at)
-    return None
-
-
 def _settle(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
     case.refunded = case.amount
     return None
@@ -358,9 +281,7 @@ EFFECTS: Mapping[str, Effect] = {
     "ship_replacement": _ship_replacement,
     "reject_replacement": _reject_replacement,
     "rule": _rule,
-    "intervene": _intervene,
-    "request_evidence": _request_evidence,
-    "end_evidence_round": _end_evidence_round,
+    **review.EFFECTS,
     "counter_offer": _counter_offer,
     "accept_offer": _accept_offer,
     "decline_offer": _decline_offer,

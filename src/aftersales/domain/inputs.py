@@ -43,6 +43,7 @@ class Params:
     parties: tuple[Party, ...] = ()  # whom an agent asks for evidence
     hours: int | None = None  # an evidence round's length, where the agent sets it
     agent: str | None = None  # the agent an operator gives a dispute to
+    kind: str | None = None  # a suspension's: "negotiation" or "proceedings"
 
     def data(self) -> dict[str, Any]:
         """The parts worth keeping in the history, JSON-ready."""

@@ -309,6 +309,7 @@ class Case:
     offer: Offer | None = None  # the seller's counter-offer while the buyer has not answered it
     agent: str | None = None  # the platform's agent handling the dispute (claimed or assigned)
     pause: Pause | None = None  # an evidence round or a suspension running in review
+    suspend_asked: Party | None = None  # one party asked to negotiate themselves; the other has not yet
 
     @property
     def open(self) -> bool:

@@ -55,6 +55,18 @@ _DID: dict[str, tuple[str, str]] = {
     "intervene": ("受理了纠纷", "took up the dispute"),
     "request_evidence": ("要求{p}补充凭证{n}", "asked {p} for evidence{n}"),
     "end_evidence_round": ("结束了举证", "ended the evidence round"),
+    "resume": ("恢复了平台处理", "resumed the platform's review"),
+}
+# A suspension, by what it led to (the case's pause after it; None: the other party's
+# agreement is awaited).
+_SUSPENDED: dict[str | None, tuple[str, str]] = {
+    None: ("申请暂停平台处理、双方自行协商,待对方同意", "asked to pause the platform's review and negotiate; "
+                                                       "the other party has yet to agree"),
+    "negotiation": ("同意自行协商,平台处理暂停", "agreed to negotiate; the platform's review is paused"),
+    "proceedings": ("已提起诉讼或报案,平台处理暂停,待提交受理凭证",
+                    "went to court or the police; the review is paused until proof of acceptance arrives"),
+    "proceedings_proven": ("提交了受理凭证,平台处理暂停至案件结果",
+                           "proved the proceedings were accepted; the review waits for their outcome"),
 }
 # A deadline's default outcome, said as what nobody did.
 _SILENT: dict[str, tuple[str, str]] = {
@@ -67,11 +79,12 @@ _SILENT: dict[str, tuple[str, str]] = {
     "settle": ("退款已到账", "The refund was paid"),
     "end_evidence_round": ("举证期已结束,平台将根据现有凭证处理",
                            "The evidence round ended; the platform decides on what is there"),
+    "resume": ("中止期满,平台恢复处理", "The suspension ran out; the platform's review resumes"),
 }
 _PARTIES = {("buyer",): ("买家", "the buyer"), ("seller",): ("卖家", "the seller")}
 _OUTCOME = {"refund": ("退款", "refund"), "return_then_refund": ("退货退款", "return, then refund"),
             "reject": ("驳回申请", "request rejected")}
-_SHOWN = frozenset(_DID) | frozenset(_SILENT)
+_SHOWN = frozenset(_DID) | frozenset(_SILENT) | {"suspend"}
 
 
 def _terms(case: Case, pack: Pack, type_value: str | None = None, amount: int | None = None) -> Text:
@@ -89,6 +102,10 @@ def says(event: Event, case: Case, pack: Pack) -> Text | None:
         return None
     if event.actor.role is Role.SYSTEM and event.action in _SILENT:
         zh, en = _SILENT[event.action]
+    elif event.action == "suspend":
+        did_zh, did_en = _SUSPENDED[case.pause.kind if case.pause else None]
+        who_zh, who_en = _WHO[event.actor.role]
+        zh, en = who_zh + did_zh, f"{who_en} {did_en}"
     elif event.action in _DID:
         offer = event.before.get("offer") if event.action == "accept_offer" else event.after.get("offer")
         terms = (_terms(case, pack, offer["type"], offer["amount"]) if isinstance(offer, dict)

@@ -102,16 +102,19 @@ class RefusalReason:
 class Review:
     """The clocks of a dispute in the platform's hands (DESIGN 3.3), each a pack number with
     its source: a request for evidence, a suspension both parties asked for, the proof a
-    party gone to court or the police owes, an appeal, and a review of a closed window."""
+    party gone to court or the police owes and how long proven proceedings may hold the
+    dispute, an appeal, and a review of a closed window."""
 
     evidence_round: Duration
     negotiation: Duration
     proceedings_proof: Duration
+    proceedings_limit: Duration
     appeal_window: Duration
     reopening_sla: Duration
 
 
-REVIEW_CLOCKS = ("evidence_round", "negotiation", "proceedings_proof", "appeal_window", "reopening_sla")
+REVIEW_CLOCKS = ("evidence_round", "negotiation", "proceedings_proof", "proceedings_limit", "appeal_window",
+                 "reopening_sla")
 
 
 # eq=False: a pack is equal only to itself, so it can key caches (packs are loaded once).

@@ -86,6 +86,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _k("intervene", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
     _k("request_evidence", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
     _k("end_evidence_round", {R.AGENT, R.OPERATOR, R.SYSTEM}, {S.PLATFORM_REVIEW}),
+    _k("suspend", {R.BUYER, R.SELLER, R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
+    _k("resume", {R.BUYER, R.SELLER, R.AGENT, R.OPERATOR, R.SYSTEM}, {S.PLATFORM_REVIEW}),
     _k("counter_offer", {R.SELLER}, OFFER_STATUSES),
     _t("accept_offer", {R.BUYER}, OFFER_STATUSES, None),
     _k("decline_offer", {R.BUYER}, OFFER_STATUSES),
@@ -139,4 +141,11 @@ def allowed_actions(case: Case, role: Role) -> list[str]:
         out.remove("modify")
     if case.offer is None:
         out = [a for a in out if a not in OFFER_ANSWERS]
-    return list(dict.fromkeys(out))
+    kind = case.pause.kind if case.pause is not None else None
+    hidden = {"end_evidence_round"} if kind != "evidence" else set()
+    if kind is not None:
+        hidden.add("request_evidence")
+    if kind not in ("negotiation", "proceedings", "proceedings_proven") or (
+            role in (R.BUYER, R.SELLER) and kind != "negotiation"):
+        hidden.add("resume")
+    return [a for a in dict.fromkeys(out) if a not in hidden]

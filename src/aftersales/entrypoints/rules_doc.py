@@ -74,6 +74,7 @@ REVIEW_LABELS = {
     "evidence_round": "Evidence round (a party asked for evidence)",
     "negotiation": "Suspension to negotiate (both parties asked)",
     "proceedings_proof": "Proof that a court or the police accepted the dispute",
+    "proceedings_limit": "Proven proceedings hold the dispute at most",
     "appeal_window": "Appeal of a ruling",
     "reopening_sla": "Review of a request to reopen a closed window",
 }

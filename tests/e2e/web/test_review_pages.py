@@ -61,3 +61,17 @@ def test_the_review_is_nobody_elses(people: Api) -> None:
     for stranger in (buyer(people, "b2"), staff(people, "s2-owner")):
         assert stranger.get(f"/cases/{case_id}").status_code == 404
         assert stranger.get("/queue").status_code in (403, 404)
+
+
+def test_both_parties_pause_the_review_to_negotiate_from_their_pages(people: Api) -> None:
+    case_id = _escalated(people)
+    page = f"/cases/{case_id}"
+    b, s = buyer(people), staff(people, "s1-owner")
+    assert "申请中止处理" in b.get(page).text
+    assert b.submit(page, f"{page}/act/suspend", {"kind": "negotiation"}).status_code == 303
+    assert "买家申请暂停平台处理、双方自行协商,待对方同意。" in s.get(page).text
+    assert s.submit(page, f"{page}/act/suspend", {"kind": "negotiation"}).status_code == 303
+    html = b.get(page).text
+    assert "中止处理:双方自行协商" in html and "恢复平台处理" in html
+    assert b.submit(page, f"{page}/act/resume", {"note": "协商不成"}).status_code == 303
+    assert 'id="pause"' not in b.get(page).text and "买家恢复了平台处理。" in b.get(page).text

@@ -27,7 +27,8 @@ def test_the_taobao_pack_has_a_source_and_both_languages_on_every_rule(pack: Pac
     assert set(pack.sources) == {"after_sale_attempts", "intervention.sla", "freight.compensation_cap",
                                  "freight.buyer_preference_outbound", "intervention.evidence_round",
                                  "intervention.negotiation", "intervention.proceedings_proof",
-                                 "intervention.appeal_window", "intervention.reopening_sla"}
+                                 "intervention.proceedings_limit", "intervention.appeal_window",
+                                 "intervention.reopening_sla"}
     assert (str(pack.review.evidence_round), str(pack.review.negotiation), str(pack.review.proceedings_proof),
             str(pack.review.appeal_window)) == ("48h", "30d", "7bd", "7d")
 

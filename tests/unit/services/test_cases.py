@@ -90,6 +90,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "ship_replacement": {"carrier": "SF", "tracking_no": "9"},
     "modify": {"amount": 10000},
     "request_evidence": {"parties": (Party.BUYER,)},
+    "suspend": {"kind": "proceedings"},
 }
 
 
@@ -119,6 +120,8 @@ def test_every_transition_of_the_table(w: World, action: str, role: Role, source
         c = w.act(c, "counter_offer", **offer_for(case_type, source))
     if action == "end_evidence_round":
         c = w.act(c, "request_evidence", actor, parties=(Party.SELLER,))
+    if action == "resume":
+        c = w.act(c, "suspend", "agent:agent1", kind="negotiation")
     before = c.version
     after = w.act(c, action, actor, **params)
     assert after.version == before + 1
@@ -130,7 +133,8 @@ def test_every_transition_of_the_table(w: World, action: str, role: Role, source
         if tr.action == action and role in tr.roles and source in tr.sources:
             if tr.keeps:
                 assert after.status is source
-                assert action in ("request_evidence", "end_evidence_round") or after.deadline == c.deadline
+                assert action in ("request_evidence", "end_evidence_round", "suspend", "resume") or (
+                    after.deadline == c.deadline)
                 continue
             if tr.target is None:  # the offer's terms decide (tested below)
                 continue

@@ -12,6 +12,7 @@ from aftersales.domain import errors
 from aftersales.domain.model import Actor, CaseType, Party, Role, Status
 from aftersales.services import commands as cmd
 from aftersales.services import queries as q
+from tests import files
 from tests.builders import World
 from tests.fakes import FakeUnitOfWork
 
@@ -118,3 +119,68 @@ def test_a_paused_review_is_not_breached_while_it_waits_for_the_parties(w: World
     w.now += 47 * H
     item = next(i for i in w(q.InterventionQueue(actor=LI)).items if i.case.id == cid)
     assert not item.breached
+
+
+# --- suspension (中止处理) ---
+
+def test_both_parties_asking_to_negotiate_suspends_the_review_for_30_days(w: World) -> None:
+    cid = in_review(w)
+    due = w.get(cid).sla_due
+    assert due is not None
+    asked = w.act(cid, "suspend", BUYER, kind="negotiation", note="我们再谈谈")
+    assert (asked.suspend_asked, asked.pause) == (Party.BUYER, None)  # one asking is not enough
+    assert w.act(cid, "suspend", BUYER, kind="negotiation").pause is None  # nor asking twice
+    started = w.act(cid, "suspend", SELLER, kind="negotiation")
+    assert started.pause is not None and started.pause.kind == "negotiation" and started.suspend_asked is None
+    assert (started.deadline, started.deadline_action) == (w.now + 30 * D, "resume")
+    with pytest.raises(errors.IllegalTransition):
+        w.act(cid, "request_evidence", LI, parties=(Party.BUYER,))
+    end = w.now + 30 * D
+    w.advance(30 * D)
+    after = w.get(cid)
+    assert after.pause is None and after.status is S.PLATFORM_REVIEW
+    assert after.sla_due == end + (due - started.pause.since)
+    assert history(w, cid)[-1] == "resume"
+
+
+def test_a_suspension_withdrawn_closes_the_dispute_and_its_clock(w: World) -> None:
+    cid = in_review(w)
+    w.act(cid, "suspend", LI, kind="negotiation")  # an agent who heard both starts it at once
+    closed = w.act(cid, "withdraw", BUYER, note="已和卖家协商好")
+    assert closed.status is S.CLOSED and closed.pause is None
+    assert w.advance(31 * D) == 0 or w.get(cid).status is S.CLOSED
+    assert history(w, cid)[-1] == "withdraw"
+
+
+def test_a_party_ends_a_failed_negotiation(w: World) -> None:
+    cid = in_review(w)
+    w.act(cid, "suspend", LI, kind="negotiation")
+    w.now += 2 * D
+    resumed = w.act(cid, "resume", SELLER, note="协商不成")
+    assert resumed.pause is None and resumed.deadline is None
+
+
+def test_proceedings_without_proof_resume_after_7_business_days(w: World) -> None:
+    cid = in_review(w)  # opened on a Monday
+    reported = w.act(cid, "suspend", SELLER, kind="proceedings", note="已报警")
+    assert reported.pause is not None and reported.pause.by is Party.SELLER
+    assert reported.deadline_action == "resume" and reported.deadline is not None
+    assert reported.deadline - w.now >= 9 * D  # seven workdays span a weekend
+    with pytest.raises(errors.Forbidden):
+        w.act(cid, "resume", SELLER)  # proceedings end by an agent or the clock
+    w.advance(reported.deadline - w.now)
+    assert w.get(cid).pause is None and history(w, cid)[-1] == "resume"
+
+
+def test_proven_proceedings_hold_the_review_until_an_agent_resumes_it(w: World) -> None:
+    cid = in_review(w)
+    w.act(cid, "suspend", BUYER, kind="proceedings")
+    proof = w(cmd.UploadEvidence(actor=BUYER, kind="other", content=files.pdf(), filename="受理通知书.pdf")).id
+    with pytest.raises(errors.Forbidden):
+        w.act(cid, "suspend", SELLER, kind="proceedings", evidence_ids=(proof,))
+    proven = w.act(cid, "suspend", BUYER, kind="proceedings", evidence_ids=(proof,))
+    assert proven.pause is not None and proven.pause.kind == "proceedings_proven"
+    assert proven.deadline == proven.pause.since + 180 * D
+    w.advance(30 * D)
+    assert w.get(cid).pause is not None
+    assert w.act(cid, "resume", LI, note="判决已生效").pause is None

@@ -77,6 +77,7 @@ def case_to_row(c: Case) -> dict[str, Any]:
         "updated_at": c.updated_at or c.status_since, "sla_due": c.sla_due, "attention": c.attention,
         "assignee": c.assignee, "offer": c.offer.as_dict() if c.offer else None, "agent": c.agent,
         "pause": c.pause.as_dict() if c.pause else None,
+        "suspend_asked": c.suspend_asked.value if c.suspend_asked else None,
     }
 
 
@@ -96,6 +97,7 @@ def row_to_case(r: Any) -> Case:
         sla_due=r.sla_due, attention=r.attention, assignee=r.assignee,
         offer=Offer.from_dict(r.offer) if r.offer else None, agent=r.agent,
         pause=Pause.from_dict(r.pause) if r.pause else None,
+        suspend_asked=Party(r.suspend_asked) if r.suspend_asked else None,
     )
 
 

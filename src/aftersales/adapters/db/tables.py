@@ -151,6 +151,7 @@ cases = Table(
     Column("offer", JSONType),  # the seller's pending counter-offer (Offer.as_dict)
     Column("agent", String(64)),  # the platform's agent handling the dispute
     Column("pause", JSONType),  # an evidence round or a suspension running (Pause.as_dict)
+    Column("suspend_asked", String(8)),  # the party that asked to negotiate themselves, alone so far
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.

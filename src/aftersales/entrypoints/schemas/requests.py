@@ -194,6 +194,19 @@ class EvidenceRequestIn(ActionIn):
         return Params(parties=tuple(self.parties), note=self.note, hours=self.hours)
 
 
+class SuspendIn(ActionIn):
+    """Ask to pause the review: ``negotiation`` (both parties ask, to settle it themselves) or
+    ``proceedings`` (a party went to court or the police; sent again with ``evidence_ids``,
+    the proof that the proceedings were accepted)."""
+
+    kind: Literal["negotiation", "proceedings"]
+    note: LongText | None = None
+    evidence_ids: EvidenceIds = []
+
+    def params(self) -> Params:
+        return Params(kind=self.kind, note=self.note, evidence_ids=tuple(self.evidence_ids))
+
+
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "agree": NoteIn,
     "refuse": RefuseIn,
@@ -210,6 +223,8 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "intervene": InterveneIn,
     "request_evidence": EvidenceRequestIn,
     "end_evidence_round": NoteIn,
+    "suspend": SuspendIn,
+    "resume": NoteIn,
     "counter_offer": OfferIn,
     "accept_offer": NoteIn,
     "decline_offer": NoteIn,

@@ -94,7 +94,7 @@ class PauseOut(BaseModel):
     """The platform's review stands still: an evidence round (``kind`` "evidence", asking
     ``parties``) or a suspension ("negotiation", "proceedings"); it ends at ``until``."""
 
-    kind: Literal["evidence", "negotiation", "proceedings"]
+    kind: Literal["evidence", "negotiation", "proceedings", "proceedings_proven"]
     parties: list[Party]
     note: str | None
     since: WireTime
@@ -146,6 +146,7 @@ class CaseOut(BaseModel):
     offer: OfferOut | None = None
     agent: str | None = None
     pause: PauseOut | None = None
+    suspend_asked: Party | None = None
     sla_due: WireTime | None = None
     allowed_actions: list[str]
 
@@ -178,7 +179,7 @@ class CaseOut(BaseModel):
             offer=None if c.offer is None else OfferOut(
                 type=c.offer.type, amount=format_fen(c.offer.amount), note=c.offer.note,
                 evidence_ids=list(c.offer.evidence_ids), at=shown(c.offer.at, z)),
-            agent=c.agent, sla_due=shown(c.sla_due, z),
+            agent=c.agent, sla_due=shown(c.sla_due, z), suspend_asked=c.suspend_asked,
             pause=None if c.pause is None else PauseOut(
                 kind=c.pause.kind, parties=list(c.pause.parties), note=c.pause.note,  # type: ignore[arg-type]
                 since=shown(c.pause.since, z), until=shown(c.pause.until, z), by=c.pause.by),

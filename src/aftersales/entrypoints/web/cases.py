@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 # Fields a form may carry into an action's body; anything else a form posts is ignored.
 _ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "amount", "outcome", "fault", "hours",
-                  "agent")
+                  "kind", "agent")
 
 
 def actions_for(who: Viewer, case: Case) -> list[str]:

@@ -56,6 +56,8 @@ ACTION = {
     "intervene": N_("Take up the dispute"),
     "request_evidence": N_("Ask for evidence"),
     "end_evidence_round": N_("End the evidence round"),
+    "suspend": N_("Pause the review"),
+    "resume": N_("Resume the review"),
     "counter_offer": N_("Offer other terms"),
     "accept_offer": N_("Accept the offer"),
     "decline_offer": N_("Decline the offer"),

@@ -24,6 +24,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("offer", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
         batch_op.add_column(sa.Column("agent", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("pause", sa.JSON().with_variant(JSONB(), "postgresql"), nullable=True))
+        batch_op.add_column(sa.Column("suspend_asked", sa.String(length=8), nullable=True))
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.add_column(sa.Column("kind", sa.String(length=16), server_default="party", nullable=False))
         batch_op.add_column(sa.Column("text_zh", sa.Text(), nullable=True))
@@ -34,6 +35,7 @@ def downgrade() -> None:
         batch_op.drop_column("text_zh")
         batch_op.drop_column("kind")
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_column("suspend_asked")
         batch_op.drop_column("pause")
         batch_op.drop_column("agent")
         batch_op.drop_column("offer")

@@ -1,0 +1,153 @@
+"""The platform's review of a dispute (客服介入) as effects of its actions: who handles it,
+evidence rounds and suspensions that pause it and give the SLA back when they end.
+
+An effect may refuse (raise a domain error), changes the case in place and keeps it in
+``platform_review``; one that arms or drops the case's deadline says so by bumping ``entry``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aftersales.domain import errors
+from aftersales.domain.dispute import Pause
+from aftersales.domain.inputs import Context, Params
+from aftersales.domain.model import Actor, Case, Party, Role, Status
+from aftersales.domain.timecalc import Duration, Unit, add
+from aftersales.domain.transitions import Transition
+
+
+def handling(case: Case, actor: Actor) -> None:
+    """An agent acts on a dispute only as the one handling it; the first to act claims it.
+    An operator may act on any (and give it to an agent with ``intervene``)."""
+    if actor.role is not Role.AGENT:
+        return
+    if case.agent is not None and case.agent != actor.id:
+        raise errors.Forbidden(f"agent {case.agent} handles this dispute", f"该纠纷由客服 {case.agent} 处理",
+                               agent=case.agent)
+    case.agent = actor.id
+
+
+def _intervene(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    if actor.role is Role.OPERATOR:
+        case.agent = p.agent or actor.id
+    else:
+        if p.agent is not None and p.agent != actor.id:
+            raise errors.Forbidden("an agent claims a dispute for themselves; an operator gives it to another",
+                                   "客服只能自己认领纠纷;指派他人需由运营操作")
+        handling(case, actor)
+    case.attention = None
+    return None
+
+
+def _sla_left(case: Case, at: datetime) -> int:
+    return max(0, int((case.sla_due - at).total_seconds())) if case.sla_due is not None else 0
+
+
+def _request_evidence(
+    case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
+) -> Status | None:
+    handling(case, actor)
+    if case.pause is not None:
+        raise errors.IllegalTransition("an evidence round or a suspension is already running",
+                                       "举证或中止处理进行中,请等其结束")
+    if not p.parties:
+        raise errors.ValidationFailed("ask the buyer, the seller or both (parties)", "请选择向哪一方要求举证",
+                                      field="parties")
+    length = Duration(p.hours, Unit.HOURS) if p.hours else ctx.pack.review.evidence_round
+    until = add(at, length, ctx.pack.zone, ctx.calendar).at
+    pause = Pause("evidence", tuple(dict.fromkeys(p.parties)), p.note, at, until, _sla_left(case, at))
+    _pause(case, pause, "evidence_round")
+    return None
+
+
+def _pause(case: Case, pause: Pause, rule: str) -> None:
+    """Stop the review's clock: the pause's end is the case's deadline, and the SLA's due
+    moves to where it will stand if the pause runs its course."""
+    case.pause = pause
+    case.deadline, case.deadline_action, case.deadline_rule = pause.until, pause.action, rule
+    case.deadline_provisional = False
+    case.sla_due = pause.until + timedelta(seconds=pause.sla_left)
+    case.entry += 1  # re-armed: a timer of the entry before is stale
+
+
+def _unpause(case: Case, at: datetime) -> Pause:
+    """The review goes on at ``at``: the SLA left when the pause began counts from now."""
+    pause = case.pause
+    assert pause is not None
+    case.pause = None
+    case.deadline = case.deadline_action = case.deadline_rule = None
+    case.sla_due = at + timedelta(seconds=pause.sla_left)
+    case.entry += 1
+    return pause
+
+
+def _end_evidence_round(
+    case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
+) -> Status | None:
+    if case.pause is None or case.pause.kind != "evidence":
+        raise errors.IllegalTransition("no evidence round is running", "当前没有进行中的举证")
+    handling(case, actor)
+    _unpause(case, at)
+    return None
+
+
+def _party(actor: Actor) -> Party | None:
+    return Party(actor.role.value) if actor.role in (Role.BUYER, Role.SELLER) else None
+
+
+def _suspend(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    """Both parties ask to negotiate themselves (the second request starts the suspension; an
+    agent who heard both starts it at once), or one reports going to court or the police:
+    the review waits for proof the proceedings were accepted, then for their outcome."""
+    handling(case, actor)
+    party, review = _party(actor), ctx.pack.review
+    pause = case.pause
+    if p.kind == "proceedings" and pause is not None and pause.kind == "proceedings" and p.evidence_ids:
+        if party is not None and party is not pause.by:
+            raise errors.Forbidden("only the party that went to court or the police proves it",
+                                   "只有提起诉讼或报案的一方可以提交受理凭证")
+        until = add(pause.since, review.proceedings_limit, ctx.pack.zone, ctx.calendar).at
+        _pause(case, Pause("proceedings_proven", pause.parties, p.note or pause.note, pause.since, until,
+                           pause.sla_left, pause.by), "proceedings_limit")
+        return None
+    if pause is not None:
+        raise errors.IllegalTransition("an evidence round or a suspension is already running",
+                                       "举证或中止处理进行中,请等其结束")
+    if p.kind == "negotiation":
+        if party is not None and case.suspend_asked in (None, party):
+            case.suspend_asked = party  # the other party's agreement starts it
+            return None
+        case.suspend_asked = None
+        until = add(at, review.negotiation, ctx.pack.zone, ctx.calendar).at
+        _pause(case, Pause("negotiation", (Party.BUYER, Party.SELLER), p.note, at, until, _sla_left(case, at)),
+               "negotiation")
+        return None
+    if p.kind == "proceedings":
+        until = add(at, review.proceedings_proof, ctx.pack.zone, ctx.calendar).at
+        _pause(case, Pause("proceedings", tuple(x for x in (party,) if x), p.note, at, until, _sla_left(case, at),
+                           party), "proceedings_proof")
+        return None
+    raise errors.ValidationFailed("kind must be negotiation or proceedings", "中止类型须为自行协商或诉讼/报案",
+                                  field="kind")
+
+
+def _resume(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    """The review goes on: a negotiation that failed (either party), proceedings that ended
+    (an agent), or the suspension's end (the system)."""
+    if case.pause is None or case.pause.kind == "evidence":
+        raise errors.IllegalTransition("no suspension is running", "当前没有中止处理")
+    if _party(actor) is not None and case.pause.kind != "negotiation":
+        raise errors.Forbidden("an agent resumes a dispute held for proceedings", "诉讼或报案中止的纠纷由客服恢复处理")
+    handling(case, actor)
+    _unpause(case, at)
+    return None
+
+
+EFFECTS = {
+    "intervene": _intervene,
+    "request_evidence": _request_evidence,
+    "end_evidence_round": _end_evidence_round,
+    "suspend": _suspend,
+    "resume": _resume,
+}
