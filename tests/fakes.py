@@ -173,10 +173,12 @@ class _Cases(_Repo):
         grants = [g for g in self.d.reopenings if (g.order_id, g.line_id) == (order_id, line_id)]
         return LineHistory(
             max(open_ids) if open_ids else None,
-            sum(1 for c in mine if c.phase is Phase.AFTER_SALE),
+            sum(1 for c in mine if c.phase is Phase.AFTER_SALE and c.kind == "dispute"),
             len(grants),
             sum(c.refunded for c in mine),
             max((g.until for g in grants), default=None),
+            sum(1 for c in mine if c.ruling is not None),
+            sum(1 for c in mine if c.kind == "reopening"),
         )
 
     def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:

@@ -119,6 +119,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     s.user("s1-owner", "owner", "s1")
     s.user("s2-owner", "owner", "s2")
     s.user("agent-wang", "agent")
+    s.user("agent-zhao", "agent")
     s.user("ops", "operator")
     try:
         yield s

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests import files
 from tests.browser.conftest import DESK, PASSWORD, PHONE, Server
 
 pytestmark = pytest.mark.browser
@@ -171,6 +172,7 @@ def test_an_agent_asks_the_seller_for_evidence(browser: Any, server: Server, pag
 def test_both_parties_pause_the_review_to_negotiate(browser: Any, server: Server, pages: list[Page]) -> None:
     case_id, buyer, seller = refused_then_escalated(browser, server, pages, "o-pause")
     act(buyer, "suspend", 中止原因="negotiation")
+    expect(buyer.locator("#pause")).to_contain_text("待对方同意")  # the form has gone through
     seller.goto(f"{server.url}/cases/{case_id}")
     expect(seller.locator("#pause")).to_contain_text("待对方同意")
     act(seller, "suspend", 中止原因="negotiation")
@@ -180,6 +182,49 @@ def test_both_parties_pause_the_review_to_negotiate(browser: Any, server: Server
     act(buyer, "resume", 备注="协商不成")
     expect(buyer.locator("#pause")).to_have_count(0)
     expect(buyer.locator("#messages")).to_contain_text("买家恢复了平台处理。")
+
+
+def test_a_ruling_appealed_and_decided_by_another_agent(browser: Any, server: Server, pages: list[Page]) -> None:
+    case_id, buyer, _ = refused_then_escalated(browser, server, pages, "o-appeal")
+    wang = staff_page(browser, server, pages, "agent-wang")
+    wang.goto(f"{server.url}/cases/{case_id}")
+    wang.locator("form.action-rule").get_by_label("金额(元)").fill("50.00")
+    act(wang, "rule", 裁决结果="refund")
+    reload_until(buyer, "已完成")
+    act(buyer, "appeal", 备注="开线严重,应全额退款")
+    buyer.wait_for_url(re.compile(r"/cases/\w+$"))
+    expect(buyer.locator("h1")).to_contain_text("申诉")
+    expect(buyer.locator(".summary")).to_contain_text("¥149.00")
+    appeal_url = buyer.url
+    zhao = staff_page(browser, server, pages, "agent-zhao")
+    zhao.goto(appeal_url)
+    act(zhao, "rule", 裁决结果="refund")
+    reload_until(buyer, "已完成")
+    expect(buyer.locator(".summary")).to_contain_text("已退款: ¥149.00")
+
+
+def test_a_buyer_past_the_window_asks_for_a_review(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.api("POST", "/api/v1/orders", {
+        "id": "o-late", "store": "s1", "buyer": "b1", "paid_at": "2025-10-01T10:00:00+08:00",
+        "shipped_at": "2025-10-01T18:00:00+08:00", "delivered_at": "2025-10-03T12:00:00+08:00",
+        "completed_at": "2025-10-05T12:00:00+08:00",
+        "lines": [{"id": "l1", "title": "名牌手提包", "category": "bags", "paid": "2999.00"}]}, who="integration:oms")
+    buyer = buyer_page(browser, server, pages)
+    buyer.goto(f"{server.url}/orders/o-late/lines/l1")
+    form = buyer.locator("form[action$='reopen_request']")
+    form.get_by_label("问题描述").fill("专柜鉴定为假货")
+    form.get_by_label("凭证类型").select_option("authentication")
+    form.get_by_label("凭证文件").set_input_files(
+        files=[{"name": "鉴定.pdf", "mimeType": "application/pdf", "buffer": files.pdf()}])
+    form.get_by_role("button", name="申请审核").click()
+    buyer.wait_for_url(re.compile(r"/cases/\w+$"))
+    expect(buyer.locator("h1")).to_contain_text("重新开启申请")
+    agent = staff_page(browser, server, pages, "agent-wang")
+    agent.goto(buyer.url)
+    act(agent, "reopen_grant", 备注="鉴定有效")
+    expect(agent.locator(".status")).to_have_text("已完成")
+    buyer.goto(f"{server.url}/orders/o-late/lines/l1")
+    expect(buyer.get_by_role("button", name="提交申请")).to_be_visible()
 
 
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:

@@ -195,6 +195,14 @@ def authorize_action(case: Case, actor: Actor, action: str) -> None:
         )
 
 
+def authorize_appeal(case: Case, actor: Actor) -> None:
+    """Only the two parties of a ruled case appeal it (a store's viewer does not)."""
+    visible_case(actor, case)
+    _acting(actor, "appeal")
+    if actor.role not in (R.BUYER, R.SELLER):
+        raise errors.Forbidden("only the parties appeal a ruling", "只有买卖双方可以对裁决提出申诉")
+
+
 def authorize_note(case: Case, actor: Actor, action: str) -> None:
     """May the actor add a message or a file to this case."""
     visible_case(actor, case)

@@ -56,7 +56,7 @@ _TRACKED = (
 )
 
 
-def _snapshot(case: Case) -> dict[str, Any]:
+def snapshot(case: Case) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _TRACKED:
         v = getattr(case, name)
@@ -72,19 +72,21 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
-def sla_due(at: datetime, pack: Pack, calendar: BusinessCalendar) -> datetime:
-    """When the platform owes a look at a case that needs it from ``at`` (DESIGN 3.3: 2 business days)."""
-    return add(at, pack.intervention_sla, pack.zone, calendar).at
+def sla_due(at: datetime, pack: Pack, calendar: BusinessCalendar, kind: str = "dispute") -> datetime:
+    """When the platform owes a look at a case that needs it from ``at`` (DESIGN 3.3: 2 business
+    days; a request to reopen a window has the pack's own review time)."""
+    sla = pack.review.reopening_sla if kind == "reopening" else pack.intervention_sla
+    return add(at, sla, pack.zone, calendar).at
 
 
-def _enter(case: Case, at: datetime, ctx: Context) -> DueTimer | None:
+def enter(case: Case, at: datetime, ctx: Context) -> DueTimer | None:
     """Enter the case's (new) status at ``at``: a new entry, the status's deadline if it has
     one (returned as the timer to arm), and the agents' SLA if the status is theirs."""
     case.entry += 1
     case.status_since = at
     case.attention = None
     case.pause = case.suspend_asked = None
-    case.sla_due = sla_due(at, ctx.pack, ctx.calendar) if case.status is Status.PLATFORM_REVIEW else None
+    case.sla_due = sla_due(at, ctx.pack, ctx.calendar, case.kind) if case.status is Status.PLATFORM_REVIEW else None
     rule = None
     if not case.status.terminal:
         rule = ctx.pack.timeout_for(case.status, case.type, ctx.order.goods_state(at))
@@ -98,7 +100,7 @@ def _enter(case: Case, at: datetime, ctx: Context) -> DueTimer | None:
     return DueTimer(case.id, case.entry, d.at, rule.action)
 
 
-def _settle_freight(case: Case, ctx: Context) -> None:
+def settle_freight(case: Case, ctx: Context) -> None:
     case.freight = freight.settle(case, ctx.order, ctx.pack, ctx.order_refunded_elsewhere, ctx.store)
 
 
@@ -116,8 +118,8 @@ def open_case(case_id: str, actor: Actor, at: datetime, ctx: Context, request: C
         phase=ctx.order.phase(at), amount=fen, refunded=0, line_paid=ctx.line.paid, opened_at=at, status_since=at,
         description=request.description, evidence_ids=list(request.evidence_ids), eligibility_rule=option.rule,
     )
-    timer = _enter(case, at, ctx)
-    _settle_freight(case, ctx)
+    timer = enter(case, at, ctx)
+    settle_freight(case, ctx)
     case.version = 1
     case.updated_at = at
     data: dict[str, Any] = {"eligibility_rule": option.rule, "line_paid": ctx.line.paid}
@@ -125,7 +127,7 @@ def open_case(case_id: str, actor: Actor, at: datetime, ctx: Context, request: C
         data["evidence_ids"] = list(request.evidence_ids)
     if request.description:
         data["description"] = request.description
-    event = Event(case.id, 1, at, actor, "open", None, case.status, {}, _snapshot(case), data)
+    event = Event(case.id, 1, at, actor, "open", None, case.status, {}, snapshot(case), data)
     return Outcome(case, event, arm=timer, disarm=timer is None, says=says(event, case, ctx.pack))
 
 
@@ -170,7 +172,7 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     _check_version(case, expected_version)
     tr = transitions.find(case, actor.role, action)
     new = dataclasses.replace(case, evidence_ids=list(case.evidence_ids))
-    before = _snapshot(case)
+    before = snapshot(case)
     effect = EFFECTS.get(action)
     target = effect(new, tr, actor, at, ctx, p) if effect is not None else None
     data = p.data()
@@ -183,15 +185,15 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     rearmed = tr.keeps and new.entry != case.entry  # the effect set or dropped the deadline itself
     if not tr.keeps:
         new.status = target if target is not None else _target(new, tr, action)
-        timer = _enter(new, at, ctx)
+        timer = enter(new, at, ctx)
     elif rearmed and new.deadline is not None and new.deadline_action is not None:
         timer = DueTimer(new.id, new.entry, new.deadline, new.deadline_action)
     if p.evidence_ids:
         new.evidence_ids.extend(e for e in p.evidence_ids if e not in new.evidence_ids)
-    _settle_freight(new, ctx)
+    settle_freight(new, ctx)
     new.version = case.version + 1
     new.updated_at = at
-    b, a = _diff(before, _snapshot(new))
+    b, a = _diff(before, snapshot(new))
     event = Event(new.id, new.version, at, actor, action, case.status, new.status, b, a, data)
     return Outcome(new, event, _payouts(case.status, new), arm=timer,
                    disarm=timer is None and (rearmed or not tr.keeps),
@@ -235,14 +237,14 @@ def timer_failed(case: Case, timer: DueTimer, error: errors.DomainError, pack: P
     status, loses the deadline that could not act, and is flagged for an agent: it joins the
     agents' queue with the platform's SLA counted from the due time. Recorded in its history."""
     new = dataclasses.replace(case, evidence_ids=list(case.evidence_ids))
-    before = _snapshot(case)
+    before = snapshot(case)
     new.deadline = new.deadline_action = new.deadline_rule = None
     new.deadline_provisional = False
     new.attention = "timer_failed"
     new.sla_due = sla_due(timer.due_at, pack, calendar)
     new.version = case.version + 1
     new.updated_at = timer.due_at
-    b, a = _diff(before, _snapshot(new))
+    b, a = _diff(before, snapshot(new))
     data = {"timer_action": timer.action, "due_at": timer.due_at.isoformat(), "code": error.code,
             "detail": error.en, "detail_zh": error.zh}
     event = Event(new.id, new.version, timer.due_at, Actor.system(), "timer_failed", case.status, case.status, b, a,

@@ -190,9 +190,12 @@ def _reject_replacement(
 
 
 def _rule(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
-    review.handling(case, actor)
+    review.handling(case, actor, ctx)
     if p.outcome is None:
         raise errors.ValidationFailed("a ruling needs an outcome", "裁决需要结果", field="outcome")
+    if case.kind == "reopening" and RulingOutcome(p.outcome) is not RulingOutcome.REJECT:
+        raise errors.ValidationFailed("a request to reopen is granted (reopen_grant) or refused (outcome reject)",
+                                      "重新开启申请只能批准或驳回", field="outcome")
     room = ctx.line.paid - ctx.history.refunded
     outcome = RulingOutcome(p.outcome)  # by value: a caller's plain string means the same
     if outcome is RulingOutcome.REJECT:

@@ -38,6 +38,8 @@ class LineHistory:
     reopen_grants: int = 0
     refunded: int = 0  # goods refunded on the line by its cases so far
     reopened_until: datetime | None = None  # the latest end of a reopening the platform granted
+    ruled: int = 0  # cases on the line the platform ruled on
+    reopening_requests: int = 0  # requests to reopen the line's window, granted or not
 
 
 @dataclass(frozen=True, slots=True)

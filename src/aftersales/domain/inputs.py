@@ -8,7 +8,7 @@ from typing import Any
 
 from aftersales.domain import store_policy
 from aftersales.domain.eligibility import LineFacts, LineHistory
-from aftersales.domain.model import CaseType, Line, Order, Party, Reason, RulingOutcome
+from aftersales.domain.model import Case, CaseType, Line, Order, Party, Reason, RulingOutcome
 from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.stores import Store
 from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar
@@ -44,6 +44,7 @@ class Params:
     hours: int | None = None  # an evidence round's length, where the agent sets it
     agent: str | None = None  # the agent an operator gives a dispute to
     kind: str | None = None  # a suspension's: "negotiation" or "proceedings"
+    days: int | None = None  # how long a granted reopening keeps the line's window open
 
     def data(self) -> dict[str, Any]:
         """The parts worth keeping in the history, JSON-ready."""
@@ -69,6 +70,8 @@ class Context:
     # Goods refunded by the order's other cases (other lines included): a partial return
     # may break the order's free-shipping threshold only with them counted (DESIGN 3.5).
     order_refunded_elsewhere: int = 0
+    # The ruled case an appeal is against (read for a ruling on the appeal).
+    appealed: Case | None = None
 
     @property
     def facts(self) -> LineFacts:

@@ -310,6 +310,11 @@ class Case:
     agent: str | None = None  # the platform's agent handling the dispute (claimed or assigned)
     pause: Pause | None = None  # an evidence round or a suspension running in review
     suspend_asked: Party | None = None  # one party asked to negotiate themselves; the other has not yet
+    # "dispute": a buyer's request (which may become a dispute); "appeal": a ruling appealed
+    # (``appeal_of`` the ruled case); "reopening": a buyer's request to reopen a closed window.
+    kind: str = "dispute"
+    appeal_of: str | None = None
+    appeal_id: str | None = None  # the appeal against this case's ruling (one per ruling)
 
     @property
     def open(self) -> bool:

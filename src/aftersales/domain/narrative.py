@@ -56,6 +56,13 @@ _DID: dict[str, tuple[str, str]] = {
     "request_evidence": ("要求{p}补充凭证{n}", "asked {p} for evidence{n}"),
     "end_evidence_round": ("结束了举证", "ended the evidence round"),
     "resume": ("恢复了平台处理", "resumed the platform's review"),
+    "appeal": ("对裁决提出申诉,由另一位客服复核", "appealed the ruling; another agent reviews it"),
+    "reopen_grant": ("批准重新开启售后,可再次申请", "granted the request: the window is open again for one more claim"),
+}
+# How the second looks open (the ``open`` of an appeal, of a request to reopen).
+_OPENS = {
+    "appeal": ("对售后单 {of} 的裁决提出申诉", "appealed the ruling on case {of}"),
+    "reopening": ("申请平台审核后重新开启售后:{t}", "asked the platform to reopen the window for {t}"),
 }
 # A suspension, by what it led to (the case's pause after it; None: the other party's
 # agreement is awaited).
@@ -115,10 +122,12 @@ def says(event: Event, case: Case, pack: Pack) -> Text | None:
         parties = _PARTIES.get(tuple(event.data.get("parties") or ()), ("双方", "both parties"))
         note = str(event.data.get("note") or "") if event.action == "request_evidence" else ""
         who_zh, who_en = _WHO[event.actor.role]
-        did_zh, did_en = _DID[event.action]
-        zh = who_zh + did_zh.format(t=terms.zh, r=reason, o=outcome[0], p=parties[0], n=f":{note}" * bool(note))
+        did_zh, did_en = _OPENS.get(case.kind, _DID["open"]) if event.action == "open" else _DID[event.action]
+        of = str(case.appeal_of or "")
+        zh = who_zh + did_zh.format(t=terms.zh, r=reason, o=outcome[0], p=parties[0], n=f":{note}" * bool(note),
+                                    of=of)
         en = f"{who_en} " + did_en.format(t=terms.en, r=reason, o=outcome[1], p=parties[1],
-                                          n=f": {note}" * bool(note))
+                                          n=f": {note}" * bool(note), of=of)
     else:
         return None
     if "offer_lapsed" in event.data:

@@ -103,7 +103,7 @@ class Review:
     """The clocks of a dispute in the platform's hands (DESIGN 3.3), each a pack number with
     its source: a request for evidence, a suspension both parties asked for, the proof a
     party gone to court or the police owes and how long proven proceedings may hold the
-    dispute, an appeal, and a review of a closed window."""
+    dispute, an appeal, and a review of a closed window and how long a granted one reopens it."""
 
     evidence_round: Duration
     negotiation: Duration
@@ -111,10 +111,11 @@ class Review:
     proceedings_limit: Duration
     appeal_window: Duration
     reopening_sla: Duration
+    reopening_window: Duration
 
 
 REVIEW_CLOCKS = ("evidence_round", "negotiation", "proceedings_proof", "proceedings_limit", "appeal_window",
-                 "reopening_sla")
+                 "reopening_sla", "reopening_window")
 
 
 # eq=False: a pack is equal only to itself, so it can key caches (packs are loaded once).

@@ -17,11 +17,15 @@ from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.domain.transitions import Transition
 
 
-def handling(case: Case, actor: Actor) -> None:
+def handling(case: Case, actor: Actor, ctx: Context | None = None) -> None:
     """An agent acts on a dispute only as the one handling it; the first to act claims it.
     An operator may act on any (and give it to an agent with ``intervene``)."""
     if actor.role is not Role.AGENT:
         return
+    first = ctx.appealed.ruling if ctx is not None and ctx.appealed is not None else None
+    if first is not None and first.agent_id == actor.id:
+        raise errors.Forbidden("an appeal is decided by another agent than the one who ruled",
+                               "申诉须由作出原裁决以外的客服处理")
     if case.agent is not None and case.agent != actor.id:
         raise errors.Forbidden(f"agent {case.agent} handles this dispute", f"该纠纷由客服 {case.agent} 处理",
                                agent=case.agent)
@@ -35,7 +39,7 @@ def _intervene(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Cont
         if p.agent is not None and p.agent != actor.id:
             raise errors.Forbidden("an agent claims a dispute for themselves; an operator gives it to another",
                                    "客服只能自己认领纠纷;指派他人需由运营操作")
-        handling(case, actor)
+        handling(case, actor, ctx)
     case.attention = None
     return None
 
@@ -47,7 +51,7 @@ def _sla_left(case: Case, at: datetime) -> int:
 def _request_evidence(
     case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
 ) -> Status | None:
-    handling(case, actor)
+    handling(case, actor, ctx)
     if case.pause is not None:
         raise errors.IllegalTransition("an evidence round or a suspension is already running",
                                        "举证或中止处理进行中,请等其结束")
@@ -87,7 +91,7 @@ def _end_evidence_round(
 ) -> Status | None:
     if case.pause is None or case.pause.kind != "evidence":
         raise errors.IllegalTransition("no evidence round is running", "当前没有进行中的举证")
-    handling(case, actor)
+    handling(case, actor, ctx)
     _unpause(case, at)
     return None
 
@@ -100,7 +104,7 @@ def _suspend(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Contex
     """Both parties ask to negotiate themselves (the second request starts the suspension; an
     agent who heard both starts it at once), or one reports going to court or the police:
     the review waits for proof the proceedings were accepted, then for their outcome."""
-    handling(case, actor)
+    handling(case, actor, ctx)
     party, review = _party(actor), ctx.pack.review
     pause = case.pause
     if p.kind == "proceedings" and pause is not None and pause.kind == "proceedings" and p.evidence_ids:
@@ -139,8 +143,18 @@ def _resume(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
         raise errors.IllegalTransition("no suspension is running", "当前没有中止处理")
     if _party(actor) is not None and case.pause.kind != "negotiation":
         raise errors.Forbidden("an agent resumes a dispute held for proceedings", "诉讼或报案中止的纠纷由客服恢复处理")
-    handling(case, actor)
+    handling(case, actor, ctx)
     _unpause(case, at)
+    return None
+
+
+def _reopen_grant(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
+    if case.kind != "reopening":
+        raise errors.IllegalTransition("only a request to reopen a window is granted", "只有重新开启申请可以批准")
+    handling(case, actor, ctx)
+    if p.days is not None and not 1 <= p.days <= 365:
+        raise errors.ValidationFailed("days must be between 1 and 365", "天数须在 1 到 365 之间", field="days")
+    case.closed_by = "reopened"
     return None
 
 
@@ -150,4 +164,5 @@ EFFECTS = {
     "end_evidence_round": _end_evidence_round,
     "suspend": _suspend,
     "resume": _resume,
+    "reopen_grant": _reopen_grant,
 }

@@ -86,6 +86,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     _k("intervene", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
     _k("request_evidence", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
     _k("end_evidence_round", {R.AGENT, R.OPERATOR, R.SYSTEM}, {S.PLATFORM_REVIEW}),
+    _t("reopen_grant", {R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}, S.COMPLETED),
     _k("suspend", {R.BUYER, R.SELLER, R.AGENT, R.OPERATOR}, {S.PLATFORM_REVIEW}),
     _k("resume", {R.BUYER, R.SELLER, R.AGENT, R.OPERATOR, R.SYSTEM}, {S.PLATFORM_REVIEW}),
     _k("counter_offer", {R.SELLER}, OFFER_STATUSES),
@@ -145,7 +146,12 @@ def allowed_actions(case: Case, role: Role) -> list[str]:
     hidden = {"end_evidence_round"} if kind != "evidence" else set()
     if kind is not None:
         hidden.add("request_evidence")
+    if case.kind != "reopening":
+        hidden.add("reopen_grant")
     if kind not in ("negotiation", "proceedings", "proceedings_proven") or (
             role in (R.BUYER, R.SELLER) and kind != "negotiation"):
         hidden.add("resume")
+    if (role in (R.BUYER, R.SELLER) and case.status.terminal and case.ruling is not None and case.kind == "dispute"
+            and case.appeal_id is None):
+        out.append("appeal")  # a new case, not a transition of this one; its window is checked on asking
     return [a for a in dict.fromkeys(out) if a not in hidden]

@@ -77,6 +77,7 @@ REVIEW_LABELS = {
     "proceedings_limit": "Proven proceedings hold the dispute at most",
     "appeal_window": "Appeal of a ruling",
     "reopening_sla": "Review of a request to reopen a closed window",
+    "reopening_window": "A granted reopening keeps the window open",
 }
 
 

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
+from datetime import datetime
 
-from aftersales.domain import access, errors
+from aftersales.domain import access, appeals, errors
 from aftersales.domain import case as case_engine
 from aftersales.domain import evidence as evidence_rules
 from aftersales.domain.evidence import EvidenceItem
-from aftersales.domain.inputs import Context
-from aftersales.domain.model import Case, Event, Message, Role
+from aftersales.domain.inputs import CaseRequest, Context
+from aftersales.domain.model import Actor, Case, Event, Message, Role
 from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -24,22 +26,50 @@ from aftersales.services.record import check_evidence, context_for, record, refu
 from aftersales.services.values import Page
 
 
-def open_case(cmd: c.OpenCase, uow: UnitOfWork, deps: Deps) -> Case:
-    """A buyer opens a case on one of their order lines."""
-    at = deps.now(cmd.at)
+def _open_on_line(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line_id: str, request: CaseRequest,
+                  opener: Callable[[str, Actor, datetime, Context, CaseRequest], case_engine.Outcome],
+                  at: datetime | None) -> Case:
+    """A new case on a buyer's line, opened by ``opener`` (a request, or a request to reopen);
+    the evidence it cites must be the buyer's own and is attached to it."""
+    when = deps.now(at)
     with uow.transaction():
-        order = access.visible_order(cmd.actor, uow.orders.get(cmd.order_id))
-        line = order.line(cmd.line_id)
+        order = access.visible_order(actor, uow.orders.get(order_id))
+        line = order.line(line_id)
         if line is None:
             raise errors.NotFound("no such order line", "订单商品不存在")
-        check_evidence(uow, cmd.actor, None, cmd.request.evidence_ids)
+        check_evidence(uow, actor, None, request.evidence_ids)
         ctx = Context(deps.pack, order, line, store_of(uow, order.store_id),
                       uow.cases.line_history(order.id, line.id), deps.calendar, refunded_elsewhere(uow, order, None))
-        out = case_engine.open_case(deps.new_id("cs"), cmd.actor, at, ctx, cmd.request)
+        out = opener(deps.new_id("cs"), actor, when, ctx, request)
         record(uow, out)
-        if cmd.request.evidence_ids:
-            uow.evidence.attach(list(cmd.request.evidence_ids), out.case.id)
+        if request.evidence_ids:
+            uow.evidence.attach(list(request.evidence_ids), out.case.id)
         return out.case
+
+
+def open_case(cmd: c.OpenCase, uow: UnitOfWork, deps: Deps) -> Case:
+    """A buyer opens a case on one of their order lines."""
+    return _open_on_line(uow, deps, cmd.actor, cmd.order_id, cmd.line_id, cmd.request, case_engine.open_case, cmd.at)
+
+
+def request_reopening(cmd: c.RequestReopening, uow: UnitOfWork, deps: Deps) -> Case:
+    """A buyer past the window asks the platform to reopen it, with evidence."""
+    return _open_on_line(uow, deps, cmd.actor, cmd.order_id, cmd.line_id, cmd.request, appeals.request_reopening,
+                         cmd.at)
+
+
+def appeal_ruling(cmd: c.AppealRuling, uow: UnitOfWork, deps: Deps) -> Case:
+    """A party appeals a ruling: the ruled case records it and the appeal opens in review."""
+    at = deps.now(cmd.at)
+    with uow.transaction():
+        original = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
+        # The appeal is another case on the line: the ruled case's own refund counts against it.
+        ctx = dataclasses.replace(context_for(uow, deps, original, "appeal"),
+                                  history=uow.cases.line_history(original.order_id, original.line_id))
+        marked, opened = appeals.appeal(original, cmd.actor, at, ctx, deps.new_id("cs"), cmd.amount, cmd.note)
+        record(uow, opened)
+        record(uow, marked, original.version)
+        return opened.case
 
 
 def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
@@ -49,13 +79,15 @@ def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
     at = deps.now(cmd.at)
     with uow.transaction():
         case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
-        out = case_engine.act(case, cmd.action, cmd.actor, at, context_for(uow, deps, case, cmd.action), cmd.params,
-                              cmd.expected_version)
+        ctx = context_for(uow, deps, case, cmd.action)
+        out = case_engine.act(case, cmd.action, cmd.actor, at, ctx, cmd.params, cmd.expected_version)
         ids = cmd.params.evidence_ids
         check_evidence(uow, cmd.actor, case.id, ids)
         record(uow, out, case.version)
         if ids:
             uow.evidence.attach(list(ids), case.id)
+        if out.event.action == "reopen_grant":
+            uow.reopenings.add(appeals.reopening_granted(out.case, cmd.actor, at, ctx, cmd.params.days))
         return out.case
 
 

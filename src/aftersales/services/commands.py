@@ -102,6 +102,29 @@ class Act(Command[Case]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AppealRuling(Command[Case]):
+    """A party appeals the ruling on a case; answers the appeal, a new case in review.
+    ``amount``: the further refund the buyer asks (left out: what is left to refund)."""
+
+    actor: Actor
+    case_id: str
+    amount: int | None = None
+    note: str | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestReopening(Command[Case]):
+    """A buyer past the window asks the platform to reopen it; answers the request, a case in review."""
+
+    actor: Actor
+    order_id: str
+    line_id: str
+    request: CaseRequest
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostMessage(Command[Message]):
     """A message in the case's thread; ``private``: an agent's note the parties never read."""
 

@@ -36,6 +36,8 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     # cases
     c.OpenCase: cases.open_case,
     c.Act: cases.act,
+    c.AppealRuling: cases.appeal_ruling,
+    c.RequestReopening: cases.request_reopening,
     c.PostMessage: cases.post_message,
     c.UploadEvidence: cases.upload_evidence,
     c.AttachEvidence: cases.attach_evidence,

@@ -70,8 +70,9 @@ def context_for(uow: UnitOfWork, deps: Deps, case: Case, action: str) -> Context
         if action in case_engine.READS_LINE_HISTORY
         else UNREAD
     )
+    appealed = uow.cases.get(case.appeal_of) if case.appeal_of is not None else None
     return Context(deps.pack, order, line, store_of(uow, case.store_id), history, deps.calendar,
-                   refunded_elsewhere(uow, order, case.id))
+                   refunded_elsewhere(uow, order, case.id), appealed)
 
 
 def check_evidence(uow: UnitOfWork, actor: Actor, case_id: str | None, ids: tuple[str, ...]) -> None:

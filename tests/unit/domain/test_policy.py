@@ -28,7 +28,7 @@ def test_the_taobao_pack_has_a_source_and_both_languages_on_every_rule(pack: Pac
                                  "freight.buyer_preference_outbound", "intervention.evidence_round",
                                  "intervention.negotiation", "intervention.proceedings_proof",
                                  "intervention.proceedings_limit", "intervention.appeal_window",
-                                 "intervention.reopening_sla"}
+                                 "intervention.reopening_sla", "intervention.reopening_window"}
     assert (str(pack.review.evidence_round), str(pack.review.negotiation), str(pack.review.proceedings_proof),
             str(pack.review.appeal_window)) == ("48h", "30d", "7bd", "7d")
 

@@ -152,6 +152,11 @@ cases = Table(
     Column("agent", String(64)),  # the platform's agent handling the dispute
     Column("pause", JSONType),  # an evidence round or a suspension running (Pause.as_dict)
     Column("suspend_asked", String(8)),  # the party that asked to negotiate themselves, alone so far
+    # "dispute", "appeal" (of the ruled case ``appeal_of``) or "reopening" (a request to reopen a window).
+    Column("kind", String(16), nullable=False, server_default="dispute"),
+    Column("appeal_of", String(40), index=True),
+    Column("appeal_id", String(40)),  # the appeal of this case's ruling
+    Column("ruled_at", UTCDateTime),  # when the platform ruled (the ruling itself is in ``ruling``)
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two
     # concurrent opens cannot both win.

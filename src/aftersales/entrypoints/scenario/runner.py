@@ -31,10 +31,10 @@ from aftersales.entrypoints.schemas.responses import CaseOut, OptionOut
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 
-ACTIONS = {"open", "update_order", "reopen", *PUBLIC_ACTIONS}
+ACTIONS = {"open", "update_order", "reopen", "reopen_request", "appeal", *PUBLIC_ACTIONS}
 _REL = re.compile(r"^\+(\d+)(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
-_STEP_KEYS = {"at", "as", "do", "case", "with", "check", "line", "expect"}
+_STEP_KEYS = {"at", "as", "do", "case", "with", "check", "line", "expect", "opens"}
 # A white 1x1 PNG (made by Pillow, so it decodes whole): the placeholder file for `evidence: [KIND]`.
 _PLACEHOLDER = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
@@ -129,7 +129,11 @@ class Runner:
         if case_id is None:
             raise InvalidScenario(f"no case named {name!r} was opened")
         case = self.dispatch(q.GetCase(actor=_OPERATOR, case_id=case_id))
-        return CaseOut.from_case(case, self.pack).model_dump(mode="json")
+        found: dict[str, Any] = CaseOut.from_case(case, self.pack).model_dump(mode="json")
+        names = {v: k for k, v in self.cases.items()}
+        for key in ("appeal_of", "appeal_id"):  # links between cases, by the names the file gave them
+            found[key] = names.get(found[key], found[key])
+        return found
 
     def run(self) -> list[Failure]:
         self.setup()
@@ -198,7 +202,7 @@ class Runner:
         name = step.get("case")
         error: str | None = None
         try:
-            name = self._do(action, actor, name, dict(body), where)
+            name = self._do(action, actor, name, dict(body), where, step.get("opens"))
         except errors.DomainError as exc:
             error = exc.code
         except ValidationError as exc:
@@ -230,7 +234,7 @@ class Runner:
         return [self.dispatch(c.UploadEvidence(actor=actor, kind=str(kind), content=_PLACEHOLDER,
                                                filename=f"{kind}.png")).id for kind in kinds]
 
-    def _do(self, action: str, actor: Actor, name: Any, body: dict[str, Any], where: str) -> Any:
+    def _do(self, action: str, actor: Actor, name: Any, body: dict[str, Any], where: str, opens: Any = None) -> Any:
         if "evidence" in body:
             body["evidence_ids"] = [*body.get("evidence_ids", []), *self._evidence(actor, body.pop("evidence"), where)]
         if action == "update_order":
@@ -245,14 +249,29 @@ class Runner:
             case = self.dispatch(req.command(actor))
             if name is not None:
                 self.cases[str(name)] = case.id
+        elif action == "reopen_request":
+            order_id, line_id = _split_line(body.pop("line", None), where, "reopen_request")
+            case = self.dispatch(rq.ReopenRequestIn.model_validate(body).command(actor, order_id, line_id))
+            if name is not None:
+                self.cases[str(name)] = case.id
+        elif action == "appeal":
+            # `case:` is the ruled case; `opens:` names the appeal, which `expect` then checks.
+            case = self.dispatch(rq.AppealIn.model_validate(body).command(actor, self._case_id(name, where)))
+            if opens is not None:
+                self.cases[str(opens)] = case.id
+                return opens
         else:
-            if name is None:
-                raise InvalidScenario(f"{where}: {action} needs `case:`")
-            case_id = self.cases.get(str(name))
-            if case_id is None:
-                raise InvalidScenario(f"{where}: no case named {name!r} was opened")
-            self.dispatch(rq.ACTION_BODIES[action].model_validate(body).command(actor, case_id, action))
+            self.dispatch(rq.ACTION_BODIES[action].model_validate(body).command(actor, self._case_id(name, where),
+                                                                                action))
         return name
+
+    def _case_id(self, name: Any, where: str) -> str:
+        if name is None:
+            raise InvalidScenario(f"{where}: this action needs `case:`")
+        case_id = self.cases.get(str(name))
+        if case_id is None:
+            raise InvalidScenario(f"{where}: no case named {name!r} was opened")
+        return case_id
 
     def _update_order(self, actor: Actor, body: dict[str, Any], where: str) -> None:
         oid = body.get("id")

@@ -207,6 +207,16 @@ class SuspendIn(ActionIn):
         return Params(kind=self.kind, note=self.note, evidence_ids=tuple(self.evidence_ids))
 
 
+class ReopenGrantIn(ActionIn):
+    """Grant a request to reopen: the line's window opens for ``days`` (left out: the pack's number)."""
+
+    days: Annotated[int, Field(ge=1, le=365)] | None = None
+    note: LongText | None = None
+
+    def params(self) -> Params:
+        return Params(days=self.days, note=self.note)
+
+
 ACTION_BODIES: dict[str, type[ActionIn]] = {
     "agree": NoteIn,
     "refuse": RefuseIn,
@@ -225,6 +235,7 @@ ACTION_BODIES: dict[str, type[ActionIn]] = {
     "end_evidence_round": NoteIn,
     "suspend": SuspendIn,
     "resume": NoteIn,
+    "reopen_grant": ReopenGrantIn,
     "counter_offer": OfferIn,
     "accept_offer": NoteIn,
     "decline_offer": NoteIn,
@@ -242,6 +253,29 @@ class StorePolicyIn(Strict):
     def _clean(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cleaned: list[dict[str, Any]] = clean_json(value)
         return cleaned
+
+
+class AppealIn(Strict):
+    """An appeal of a ruling: what more the buyer asks refunded (left out: all that is left), and why."""
+
+    amount: Money | None = None
+    note: LongText | None = None
+
+    def command(self, actor: Actor, case_id: str) -> c.AppealRuling:
+        return c.AppealRuling(actor=actor, case_id=case_id, amount=fen(self.amount), note=self.note)
+
+
+class ReopenRequestIn(Strict):
+    """A buyer's request to reopen a line's closed window, with the evidence for it."""
+
+    type: CaseType
+    reason: Reason
+    description: LongText | None = None
+    evidence_ids: Annotated[EvidenceIds, Field(min_length=1)]
+
+    def command(self, actor: Actor, order_id: str, line_id: str) -> c.RequestReopening:
+        request = CaseRequest(self.type, self.reason, None, self.description, tuple(self.evidence_ids))
+        return c.RequestReopening(actor=actor, order_id=order_id, line_id=line_id, request=request)
 
 
 class ReopenIn(Strict):

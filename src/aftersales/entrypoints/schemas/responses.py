@@ -148,6 +148,9 @@ class CaseOut(BaseModel):
     pause: PauseOut | None = None
     suspend_asked: Party | None = None
     sla_due: WireTime | None = None
+    kind: Literal["dispute", "appeal", "reopening"] = "dispute"
+    appeal_of: str | None = None
+    appeal_id: str | None = None
     allowed_actions: list[str]
 
     @classmethod
@@ -180,6 +183,7 @@ class CaseOut(BaseModel):
                 type=c.offer.type, amount=format_fen(c.offer.amount), note=c.offer.note,
                 evidence_ids=list(c.offer.evidence_ids), at=shown(c.offer.at, z)),
             agent=c.agent, sla_due=shown(c.sla_due, z), suspend_asked=c.suspend_asked,
+            kind=c.kind, appeal_of=c.appeal_of, appeal_id=c.appeal_id,  # type: ignore[arg-type]
             pause=None if c.pause is None else PauseOut(
                 kind=c.pause.kind, parties=list(c.pause.parties), note=c.pause.note,  # type: ignore[arg-type]
                 since=shown(c.pause.since, z), until=shown(c.pause.until, z), by=c.pause.by),

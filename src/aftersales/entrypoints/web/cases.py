@@ -17,8 +17,8 @@ from aftersales.domain import errors
 from aftersales.domain.model import Case, CaseType, Reason, Role, Status
 from aftersales.domain.policy import Text
 from aftersales.domain.transitions import allowed_actions
-from aftersales.entrypoints.schemas.requests import ACTION_BODIES, MessageIn
-from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, viewer
+from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
+from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, upload, viewer
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 
@@ -26,7 +26,7 @@ router = APIRouter(include_in_schema=False)
 
 # Fields a form may carry into an action's body; anything else a form posts is ignored.
 _ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "amount", "outcome", "fault", "hours",
-                  "kind", "agent")
+                  "kind", "agent", "days")
 
 
 def actions_for(who: Viewer, case: Case) -> list[str]:
@@ -105,18 +105,20 @@ def invalid(exc: ValidationError) -> errors.ValidationFailed:
     return errors.ValidationFailed(f"{where}: {first.get('msg', 'invalid')}", f"{where}:填写有误")
 
 
-async def _attempt(request: Request, who: Viewer, case_id: str, command: Callable[[], Any], anchor: str) -> Response:
-    """Run a case's form: back to the case on success; the case again with the refusal in the
-    viewer's language otherwise (a stranger's case stays not found)."""
+async def _attempt(request: Request, who: Viewer, case_id: str, command: Callable[[], Any], anchor: str,
+                   to: Callable[[Any], str] | None = None) -> Response:
+    """Run a case's form: back to the case on success (or where ``to`` says, given the answer);
+    the case again with the refusal in the viewer's language otherwise (a stranger's case stays
+    not found)."""
     sys: System = request.app.state.system
     try:
-        await run_in_threadpool(lambda: sys.dispatch(command()))
+        answer = await run_in_threadpool(lambda: sys.dispatch(command()))
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
         return await case_page(request, who, case_id, error=who.reader.text(Text(exc.zh, exc.en)),
                                status=exc.status)
-    return redirect(f"/cases/{case_id}{anchor}")
+    return redirect(to(answer) if to is not None else f"/cases/{case_id}{anchor}")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -143,6 +145,21 @@ async def case_act(case_id: str, action: str, request: Request) -> Response:
         return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
 
     return await _attempt(request, who, case_id, command, "")
+
+
+@router.post("/cases/{case_id}/appeal", response_class=HTMLResponse)
+async def case_appeal(case_id: str, request: Request) -> Response:
+    """A party appeals the ruling: on to the appeal, a new case."""
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    actor = who.actor
+    body = {k: fields[k].strip() for k in ("amount", "note") if fields.get(k, "").strip()}
+
+    def command() -> c.AppealRuling:
+        return _parsed(AppealIn, body).command(actor, case_id)
+
+    return await _attempt(request, who, case_id, command, "", to=lambda appeal: f"/cases/{appeal.id}")
 
 
 @router.post("/cases/{case_id}/assign", response_class=HTMLResponse)
@@ -180,11 +197,7 @@ async def case_evidence(case_id: str, request: Request) -> Response:
     fields = await form(request, who)
     assert who.actor is not None
     actor = who.actor
-    upload = (await request.form()).get("file")
-    if upload is None or isinstance(upload, str) or not upload.filename:
-        content, name = b"", None
-    else:
-        content, name = await upload.read(), upload.filename
+    content, name = await upload(request, "file")
 
     def command() -> c.AttachEvidence:
         if name is None:

@@ -57,6 +57,8 @@ ACTION = {
     "request_evidence": N_("Ask for evidence"),
     "end_evidence_round": N_("End the evidence round"),
     "suspend": N_("Pause the review"),
+    "appeal": N_("Appeal the ruling"),
+    "reopen_grant": N_("Reopen the window"),
     "resume": N_("Resume the review"),
     "counter_offer": N_("Offer other terms"),
     "accept_offer": N_("Accept the offer"),

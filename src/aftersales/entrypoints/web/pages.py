@@ -114,6 +114,18 @@ async def form(request: Request, who: Viewer) -> dict[str, str]:
     return fields
 
 
+async def upload(request: Request, name: str) -> tuple[bytes, str | None]:
+    """The file posted as ``name``: its bytes and its name (None when no file was chosen). The
+    upload's temporary file is closed here: nothing else would close it."""
+    item = (await request.form()).get(name)
+    if item is None or isinstance(item, str):
+        return b"", None
+    try:
+        return (await item.read(), item.filename) if item.filename else (b"", None)
+    finally:
+        await item.close()
+
+
 def render(request: Request, who: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env = environment(who.reader.lang)
     html = env.get_template(template).render(

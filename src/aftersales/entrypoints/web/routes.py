@@ -3,6 +3,7 @@ options, the store's workbench and the agents' queue."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
-from aftersales.domain import errors
+from aftersales.domain import appeals, errors
+from aftersales.domain.eligibility import Verdict
 from aftersales.domain.inputs import CaseRequest
-from aftersales.domain.model import CaseType, Reason, Role, Status
+from aftersales.domain.model import Actor, Case, CaseType, Reason, Role, Status
 from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
 from aftersales.domain.policy import Text
 from aftersales.entrypoints.web import labels
@@ -27,6 +29,7 @@ from aftersales.entrypoints.web.pages import (
     redirect,
     render,
     set_session,
+    upload,
     viewer,
 )
 from aftersales.services import commands as c
@@ -166,9 +169,12 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         for o in allowed:
             groups.setdefault((o.type, o.deadline, o.rule), []).append(o)
         grouped = [(g, list(dict.fromkeys(who.reader.text(o.explanation) for o in g))) for g in groups.values()]
-        return {"order": order, "line": line, "allowed": allowed, "groups": grouped,
-                "refused": [o for o in options if not o.allowed], "open_case": open_case,
-                "paid": format_fen(line.paid)}
+        refused = [o for o in options if not o.allowed]
+        # Past the window, the seed's two cases may still be reviewed by the platform.
+        reviewable = [o for o in refused if o.verdict in (Verdict.WINDOW_EXPIRED, Verdict.ATTEMPTS)
+                      and appeals.reviewable(line, o.reason)]
+        return {"order": order, "line": line, "allowed": allowed, "groups": grouped, "refused": refused,
+                "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable}
 
     data = await run_in_threadpool(load)
     return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data)
@@ -193,28 +199,48 @@ def _request(fields: dict[str, str], evidence: tuple[str, ...]) -> CaseRequest:
                                       field="choice") from exc
 
 
-@router.post("/orders/{order_id}/lines/{line_id}/apply", response_class=HTMLResponse)
-async def apply(order_id: str, line_id: str, request: Request) -> Response:
+async def _open_from_line(request: Request, order_id: str, line_id: str, file_field: str, required: bool,
+                          build: Callable[[Actor, dict[str, str], tuple[str, ...]], c.Command[Case]]) -> Response:
+    """A form of the line's page that opens a case, with a file of evidence uploaded first:
+    on to the case, or the line's page again with the refusal."""
     who = await viewer(request)
     fields = await form(request, who)
     sys = _sys(request)
     assert who.actor is not None
-    photo = (await request.form()).get("photo")
+    actor = who.actor
+    content, name = await upload(request, file_field)
     try:
         evidence: tuple[str, ...] = ()
-        if photo is not None and not isinstance(photo, str) and photo.filename:
-            content = await photo.read()
+        if name is None and required:
+            raise errors.ValidationFailed("this needs evidence: add a file", "请上传凭证", field=file_field)
+        if name is not None:
             item = await run_in_threadpool(sys.dispatch, c.UploadEvidence(
-                actor=who.actor, kind="photo", content=content, filename=photo.filename))
+                actor=actor, kind=fields.get("kind") or "photo", content=content, filename=name))
             evidence = (item.id,)
-        command = c.OpenCase(actor=who.actor, order_id=order_id, line_id=line_id,
-                             request=_request(fields, evidence))
-        case = await run_in_threadpool(sys.dispatch, command)
+        case = await run_in_threadpool(sys.dispatch, build(actor, fields, evidence))
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
         return await _line_page(request, who, order_id, line_id, status=exc.status, error=_text(exc, who))
     return redirect(f"/cases/{case.id}")
+
+
+@router.post("/orders/{order_id}/lines/{line_id}/apply", response_class=HTMLResponse)
+async def apply(order_id: str, line_id: str, request: Request) -> Response:
+    def build(actor: Actor, fields: dict[str, str], evidence: tuple[str, ...]) -> c.OpenCase:
+        return c.OpenCase(actor=actor, order_id=order_id, line_id=line_id, request=_request(fields, evidence))
+
+    return await _open_from_line(request, order_id, line_id, "photo", False, build)
+
+
+@router.post("/orders/{order_id}/lines/{line_id}/reopen_request", response_class=HTMLResponse)
+async def reopen_request(order_id: str, line_id: str, request: Request) -> Response:
+    """Past the window, a buyer asks the platform to review and reopen it, with a file of evidence."""
+    def build(actor: Actor, fields: dict[str, str], evidence: tuple[str, ...]) -> c.RequestReopening:
+        return c.RequestReopening(actor=actor, order_id=order_id, line_id=line_id,
+                                  request=_request({**fields, "amount": ""}, evidence))
+
+    return await _open_from_line(request, order_id, line_id, "proof", True, build)
 
 
 def _cursor(after: tuple[object, ...] | None) -> str | None:

@@ -24,12 +24,15 @@ _CASE_GET_LOCKED = _CASE_GET.with_for_update()
 _IS_OPEN = text("status NOT IN ('completed', 'closed')")
 _r = t.line_reopenings.c
 _REOPEN_OF_LINE = (_r.order_id == bindparam("o")) & (_r.line_id == bindparam("l"))
+# Appeals and requests to reopen are second looks, not claims: they use no attempt.
 _LINE_HISTORY = select(
     func.max(sql_case((_IS_OPEN, _c.id), else_=None)),
-    func.coalesce(func.sum(sql_case((_c.phase == Phase.AFTER_SALE.value, 1), else_=0)), 0),
+    func.coalesce(func.sum(sql_case(((_c.phase == Phase.AFTER_SALE.value) & (_c.kind == "dispute"), 1), else_=0)), 0),
     func.coalesce(func.sum(_c.refunded), 0),
     select(func.count()).where(_REOPEN_OF_LINE).scalar_subquery(),
     select(func.max(_r.until)).where(_REOPEN_OF_LINE).scalar_subquery(),
+    func.count(_c.ruled_at),
+    func.coalesce(func.sum(sql_case((_c.kind == "reopening", 1), else_=0)), 0),
 ).where(_c.order_id == bindparam("o"), _c.line_id == bindparam("l"), _c.id != bindparam("x"))
 _ORDER_REFUNDED = select(func.coalesce(func.sum(_c.refunded), 0)).where(
     _c.order_id == bindparam("o"), _c.id != bindparam("x"))
@@ -113,10 +116,11 @@ class SqlCases(Repository):
         return [row_to_event(r) for r in found]
 
     def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
-        open_id, after_sale, refunded, grants, until = self.tx.conn.execute(
+        open_id, after_sale, refunded, grants, until, ruled, reopenings = self.tx.conn.execute(
             _LINE_HISTORY, {"o": order_id, "l": line_id, "x": exclude_case or ""}
         ).one()
-        return LineHistory(open_id, int(after_sale), int(grants), int(refunded), _aware(until))
+        return LineHistory(open_id, int(after_sale), int(grants), int(refunded), _aware(until), int(ruled),
+                           int(reopenings))
 
     def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:
         return int(self.tx.conn.execute(_ORDER_REFUNDED, {"o": order_id, "x": exclude_case or ""}).scalar_one())

@@ -12,7 +12,7 @@ from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, WRITE_ERRORS, etag, parse_if_match
-from aftersales.entrypoints.schemas.requests import ACTION_BODIES, ActionIn
+from aftersales.entrypoints.schemas.requests import ACTION_BODIES, ActionIn, AppealIn
 from aftersales.entrypoints.schemas.responses import CaseOut
 
 router = APIRouter(tags=["actions"])
@@ -48,6 +48,22 @@ def _route(action: str, body_model: type[ActionIn]) -> None:
     router.post(f"{API}/cases/{{case_id}}/{action}", response_model=CaseOut, responses=WRITE_ERRORS,
                 operation_id=f"case_{action}", name=f"case_{action}", dependencies=[TZ],
                 summary=action.replace("_", " "))(endpoint)
+
+
+@router.post(f"{API}/cases/{{case_id}}/appeal", response_model=CaseOut, status_code=201, responses=WRITE_ERRORS,
+             operation_id="case_appeal", name="case_appeal", dependencies=[TZ], summary="appeal")
+async def case_appeal(case_id: str, actor: Who, request: Request, response: Response,
+                      body: AppealIn | None = None) -> Any:
+    """A party appeals the ruling on an ended case, within the pack's window, once: the appeal is
+    a new case in review (``appeal_of`` the ruled one), decided by another agent; it may add a
+    refund, never take one back. Answers the appeal."""
+    sys = system_of(request)
+    body = body or AppealIn()
+
+    def render(case: Case) -> Reply:
+        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 201, {"ETag": etag(case.version)})
+
+    return await off_loop(write, sys, request, actor, body, body.command(actor, case_id), render, response)
 
 
 for _action in PUBLIC_ACTIONS:

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from aftersales.domain.model import Order, Reopening
+from aftersales.domain.model import Case, Order, Reopening
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
-from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS
-from aftersales.entrypoints.schemas.requests import OrderIn, ReopenIn
-from aftersales.entrypoints.schemas.responses import EligibilityOut, OrderOut, ReopeningList, ReopeningOut
+from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, etag
+from aftersales.entrypoints.schemas.requests import OrderIn, ReopenIn, ReopenRequestIn
+from aftersales.entrypoints.schemas.responses import CaseOut, EligibilityOut, OrderOut, ReopeningList, ReopeningOut
 from aftersales.entrypoints.schemas.types import Instant
 from aftersales.services import queries as q
 
@@ -62,6 +62,21 @@ async def line_reopen(order_id: str, line_id: str, body: ReopenIn, actor: Who, r
 
     return await off_loop(write, sys, request, actor, body,
                           body.command(actor, order_id, line_id), render, response)
+
+
+@router.post(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopen_request", response_model=CaseOut, status_code=201,
+             responses=WRITE_ERRORS, tags=["cases"], operation_id="line_reopen_request", dependencies=[TZ])
+async def line_reopen_request(order_id: str, line_id: str, body: ReopenRequestIn, actor: Who, request: Request,
+                              response: Response) -> Any:
+    """A buyer past the window asks the platform to reopen it (a suspected counterfeit, a 三包 quality
+    problem), with evidence: a case of kind ``reopening`` in the agents' queue, granted with
+    ``reopen_grant`` or refused with a ruling ``reject``. One chance per line."""
+    sys = system_of(request)
+
+    def render(case: Case) -> Reply:
+        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 201, {"ETag": etag(case.version)})
+
+    return await off_loop(write, sys, request, actor, body, body.command(actor, order_id, line_id), render, response)
 
 
 @router.get(f"{API}/orders/{{order_id}}/lines/{{line_id}}/reopenings", response_model=ReopeningList,
