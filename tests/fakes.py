@@ -213,9 +213,17 @@ class _Cases(_Repo):
     def provisional_open(self) -> int:
         return sum(1 for c in self.d.cases.values() if c.deadline_provisional and c.open)
 
-    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
-        rows = sorted(((c.sla_due, self.d.seqs[c.id], c) for c in self.d.cases.values() if c.sla_due is not None),
-                      key=lambda x: (x[0], x[1]))
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int, now: datetime, status: str | None = None,
+              store_id: str | None = None, breached: bool | None = None, agent: str | None = None,
+              kind: str | None = None) -> list[tuple[int, Case]]:
+        def wanted(c: Case) -> bool:
+            assert c.sla_due is not None
+            return ((status is None or c.status.value == status) and (store_id is None or c.store_id == store_id)
+                    and (kind is None or c.kind == kind) and (agent is None or c.agent == (agent or None))
+                    and (breached is None or (c.sla_due <= now) is breached))
+
+        rows = sorted(((c.sla_due, self.d.seqs[c.id], c) for c in self.d.cases.values()
+                       if c.sla_due is not None and wanted(c)), key=lambda x: (x[0], x[1]))
         return [(s, copy.deepcopy(c)) for due, s, c in rows if after is None or (due, s) > after][:limit]
 
 

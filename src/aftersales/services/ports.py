@@ -123,8 +123,12 @@ class CaseRepository(Protocol):
         """Open cases whose deadline rests on a calendar year not yet loaded."""
         ...
 
-    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
-        """Cases the platform owes a look (``sla_due`` set), soonest due first, keyset after ``after``."""
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int, now: datetime, status: str | None = None,
+              store_id: str | None = None, breached: bool | None = None, agent: str | None = None,
+              kind: str | None = None) -> list[tuple[int, Case]]:
+        """Cases the platform owes a look (``sla_due`` set), soonest due first, keyset after
+        ``after``; narrowed by status, store, breach (``sla_due`` passed at ``now``), the agent
+        handling them ("" for nobody yet) and kind. Answered by the database's indexes."""
         ...
 
 

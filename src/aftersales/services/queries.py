@@ -118,11 +118,18 @@ class EvidenceContent(Request[tuple[EvidenceItem, bytes]]):
 
 @dataclass(frozen=True, kw_only=True)
 class InterventionQueue(Request[Page[QueueItem]]):
-    """Cases the platform owes a look, soonest due first (breached ones are the soonest)."""
+    """Cases the platform owes a look, soonest due first (breached ones are the soonest),
+    narrowed by status, store, breach, the agent handling them ("" for nobody yet) and
+    kind ("dispute", "appeal", "reopening")."""
 
     actor: Actor
     after: tuple[datetime, int] | None = None
     limit: int = 50
+    status: Status | None = None
+    store: str | None = None
+    breached: bool | None = None
+    agent: str | None = None
+    kind: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

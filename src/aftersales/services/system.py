@@ -96,7 +96,9 @@ def intervention_queue(query: q.InterventionQueue, uow: UnitOfWork, deps: Deps) 
     access.require(query.actor, "see_queue")
     now = deps.clock.now()
     with uow.read():
-        rows = uow.cases.queue(after=query.after, limit=query.limit + 1)
+        rows = uow.cases.queue(after=query.after, limit=query.limit + 1, now=now,
+                               status=query.status.value if query.status else None, store_id=query.store,
+                               breached=query.breached, agent=query.agent, kind=query.kind)
     page = Page.of(rows, query.limit, lambda row: (row[1].sla_due, row[0]))
     return Page([QueueItem(case, case.sla_due, now >= case.sla_due) for _, case in page.items if case.sla_due],
                 page.after)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.e2e.api.helpers import assert_problem
 from tests.e2e.conftest import ORDER, Api
 
 
@@ -38,3 +39,26 @@ def test_the_queue_orders_by_the_due_time_in_the_database(api: Api) -> None:
     queue = api.get("/api/v1/interventions", "agent:a1").json()["data"]
     assert [(q["case_id"], q["breached"]) for q in queue] == [(late, True), (early, False)]
     assert all(q["attention"] is None for q in queue)
+
+
+def test_the_queue_is_filtered_in_the_database_and_kept_to_agents(api: Api) -> None:
+    api.setup_order({**ORDER, "id": "o2", "store": "s2", "buyer": "b2"}, store="s2")
+    api.clock("2026-03-05T10:00:00+08:00")
+    mine = escalate(api, "o1", "2026-03-05T10:00:00+08:00")
+    theirs = api.open(order="o2", type_="refund_only", reason="quality", amount="10.00", who="buyer:b2").json()["id"]
+    api.post(f"/api/v1/cases/{theirs}/intervene", "agent:a2")
+    api.clock("2026-03-10T10:00:00+08:00")  # the first is overdue, the second (taken up Thursday) too
+    def ids(query: str, who: str = "agent:a1") -> list[str]:
+        r = api.get(f"/api/v1/interventions?{query}", who)
+        assert r.status_code == 200, r.text
+        return [x["case_id"] for x in r.json()["data"]]
+
+    assert ids("") == [mine, theirs]
+    assert ids("store=s2") == [theirs] and ids("assignee=a2") == [theirs] and ids("assignee=none") == [mine]
+    assert ids("breached=true") == [mine, theirs] and ids("breached=false") == []
+    assert ids("kind=appeal") == [] and ids("kind=dispute&status=platform_review") == [mine, theirs]
+    item = api.get("/api/v1/interventions?store=s2", "agent:a1").json()["data"][0]
+    assert item["agent"] == "a2" and item["kind"] == "dispute" and item["paused"] is None
+    assert_problem(api.get("/api/v1/interventions?kind=other", "agent:a1"), 422, "validation_failed")
+    for stranger in ("buyer:b1", "seller:s1", "seller:s2"):
+        assert_problem(api.get("/api/v1/interventions", stranger), 403, "forbidden")

@@ -75,3 +75,17 @@ def test_both_parties_pause_the_review_to_negotiate_from_their_pages(people: Api
     assert "中止处理:双方自行协商" in html and "恢复平台处理" in html
     assert b.submit(page, f"{page}/act/resume", {"note": "协商不成"}).status_code == 303
     assert 'id="pause"' not in b.get(page).text and "买家恢复了平台处理。" in b.get(page).text
+
+
+def test_the_queue_page_filters_and_is_the_platforms_only(people: Api) -> None:
+    case_id = _escalated(people)
+    wang = staff(people, "agent-wang")
+    assert case_id in wang.get("/queue?assignee=none").text
+    assert case_id not in wang.get("/queue?assignee=mine").text
+    assert case_id not in wang.get("/queue?kind=appeal").text and "重新开启申请" in wang.get("/queue").text
+    page = f"/cases/{case_id}"
+    wang.submit(page, f"{page}/act/intervene")
+    html = wang.get("/queue?assignee=mine").text
+    assert case_id in html and "agent-wang" in html
+    for party in (buyer(people), staff(people, "s1-owner")):
+        assert party.get("/queue").status_code in (403, 404)

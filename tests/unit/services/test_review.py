@@ -10,10 +10,11 @@ import pytest
 
 from aftersales.domain import errors
 from aftersales.domain.model import Actor, CaseType, Party, Role, Status
+from aftersales.domain.stores import Store
 from aftersales.services import commands as cmd
 from aftersales.services import queries as q
 from tests import files
-from tests.builders import World
+from tests.builders import World, make_order
 from tests.fakes import FakeUnitOfWork
 
 H, D = timedelta(hours=1), timedelta(days=1)
@@ -184,3 +185,32 @@ def test_proven_proceedings_hold_the_review_until_an_agent_resumes_it(w: World) 
     w.advance(30 * D)
     assert w.get(cid).pause is not None
     assert w.act(cid, "resume", LI, note="判决已生效").pause is None
+
+
+# --- the agents' queue ---
+
+def test_the_queue_is_narrowed_by_store_agent_kind_status_and_breach(w: World) -> None:
+    w(cmd.UpsertStore(actor=OPS, store=Store("s2", "s2", "上海")))
+    w.order(make_order("o2", store="s2"))
+    w.order(make_order("o3"))
+    a = in_review(w)
+    b = w.act(w.act(w.open(CaseType.RETURN_REFUND, "quality", 19900, order="o2"), "refuse", "seller:s2",
+                    reason="not_as_claimed"), "escalate").id
+    w.now += 3 * D  # a and b are past their SLA now
+    c = w.act(w.open(CaseType.RETURN_REFUND, "quality", 19900, order="o3"), "intervene", LI).id
+
+    def ids(**filters: object) -> list[str]:
+        return [i.case.id for i in w(q.InterventionQueue(actor=WANG, **filters)).items]  # type: ignore[arg-type]
+
+    assert ids() == [a, b, c]
+    assert ids(store="s2") == [b]
+    assert ids(breached=True) == [a, b] and ids(breached=False) == [c]
+    assert ids(agent="li") == [c] and ids(agent="") == [a, b]
+    assert ids(kind="dispute") == [a, b, c] and ids(kind="appeal") == []
+    assert ids(status=S.PLATFORM_REVIEW, store="s1", breached=True) == [a]
+    first = w(q.InterventionQueue(actor=WANG, limit=1, breached=True))
+    assert [i.case.id for i in w(q.InterventionQueue(actor=WANG, limit=1, breached=True, after=first.after)).items] \
+        == [b]
+    for party in (BUYER, SELLER):
+        with pytest.raises(errors.Forbidden):
+            w(q.InterventionQueue(actor=party))

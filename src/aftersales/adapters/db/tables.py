@@ -170,6 +170,10 @@ cases = Table(
     ),
     Index("ix_cases_line", "order_id", "line_id"),
     Index("ix_cases_queue", "sla_due", "seq"),
+    # The agents' queue narrowed by one filter: partial, so only cases the platform owes a look
+    # are in them and writing any other case costs nothing more.
+    *(Index(f"ix_cases_queue_{col}", col, "sla_due", "seq", sqlite_where=text("sla_due IS NOT NULL"),
+            postgresql_where=text("sla_due IS NOT NULL")) for col in ("status", "store_id", "agent", "kind")),
     # The store's workbench: what waits for it, the nearest deadline first (a keyset).
     Index("ix_cases_workbench", "store_id", "deadline", "seq"),
 )

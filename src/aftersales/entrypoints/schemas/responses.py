@@ -331,6 +331,10 @@ class InterventionOut(BaseModel):
     amount: MoneyOut
     # Why an agent must look at a case that is not in review ("timer_failed"); null for one in review.
     attention: str | None = None
+    kind: Literal["dispute", "appeal", "reopening"] = "dispute"
+    agent: str | None = None
+    # An evidence round or a suspension running: the SLA stands still meanwhile.
+    paused: Literal["evidence", "negotiation", "proceedings", "proceedings_proven"] | None = None
 
     @classmethod
     def from_item(cls, item: QueueItem, pack: Pack) -> InterventionOut:
@@ -338,7 +342,8 @@ class InterventionOut(BaseModel):
         return cls(case_id=c.id, status=c.status.value, sla_due=shown(item.sla_due, pack.zone),
                    breached=item.breached, escalated_at=shown(c.status_since, pack.zone), order_id=c.order_id,
                    line_id=c.line_id, store_id=c.store_id, type=c.type, reason=c.reason,
-                   amount=format_fen(c.amount), attention=c.attention)
+                   amount=format_fen(c.amount), attention=c.attention, kind=c.kind,  # type: ignore[arg-type]
+                   agent=c.agent, paused=c.pause.kind if c.pause else None)  # type: ignore[arg-type]
 
 
 class InterventionList(BaseModel):

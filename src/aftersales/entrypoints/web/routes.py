@@ -354,6 +354,16 @@ async def rules(request: Request) -> Response:
 async def queue(request: Request) -> Response:
     who = await viewer(request)
     assert who.actor is not None
-    sys = _sys(request)
-    page = await run_in_threadpool(sys.dispatch, q.InterventionQueue(actor=who.actor, limit=100))
-    return render(request, who, "queue.html", items=page.items, pack=sys.pack)
+    sys, params = _sys(request), request.query_params
+    chosen = {k: params.get(k, "") for k in ("status", "store", "breached", "assignee", "kind")}
+    status = Status(chosen["status"]) if chosen["status"] in {s.value for s in Status} else None
+    mine = who.actor.id if chosen["assignee"] == "mine" else None
+    agent = "" if chosen["assignee"] == "none" else mine
+    breached = {"yes": True, "no": False}.get(chosen["breached"])
+    kind = chosen["kind"] if chosen["kind"] in ("dispute", "appeal", "reopening") else None
+    page = await run_in_threadpool(sys.dispatch, q.InterventionQueue(
+        actor=who.actor, limit=50, after=_after(params.get("after")), status=status,
+        store=chosen["store"].strip() or None, breached=breached, agent=agent, kind=kind))
+    more = {k: v for k, v in chosen.items() if v}
+    return render(request, who, "queue.html", items=page.items, pack=sys.pack, chosen=chosen, Status=Status,
+                  next_after=_cursor(page.after), filters=more)

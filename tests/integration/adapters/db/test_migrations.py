@@ -53,7 +53,7 @@ def test_cases_already_in_review_get_their_sla_when_the_queue_migration_runs(tmp
         migrate.upgrade(db.engine)
         uow = SqlUnitOfWork(db)
         with uow.read():
-            queue = uow.cases.queue(after=None, limit=10)
+            queue = uow.cases.queue(after=None, limit=10, now=escalated)
         assert [(c.id, c.sla_due) for _, c in queue] == [("c1", escalated + timedelta(days=4))]  # Monday 10:00
     finally:
         db.dispose()

@@ -168,9 +168,22 @@ class SqlCases(Repository):
         return int(self.tx.conn.execute(select(func.count()).select_from(t.cases).where(
             _c.deadline_provisional.is_(True), _c.status.not_in(("completed", "closed")))).scalar_one())
 
-    def queue(self, *, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+    def queue(self, *, after: tuple[datetime, int] | None, limit: int, now: datetime, status: str | None = None,
+              store_id: str | None = None, breached: bool | None = None, agent: str | None = None,
+              kind: str | None = None) -> list[tuple[int, Case]]:
+        # ``sla_due IS NOT NULL`` lets the partial indexes of the queue (one per filter) serve it.
         q = select(t.cases).where(_c.sla_due.is_not(None)).order_by(_c.sla_due, _c.seq).limit(limit)
+        params: dict[str, Any] = {}
+        for column, value in ((_c.status, status), (_c.store_id, store_id), (_c.kind, kind)):
+            if value is not None:
+                q = q.where(column == value)
+        if agent is not None:
+            q = q.where(_c.agent == agent) if agent else q.where(_c.agent.is_(None))
+        if breached is not None:
+            q = q.where(_c.sla_due <= bindparam("now", type_=t.UTCDateTime) if breached
+                        else _c.sla_due > bindparam("now", type_=t.UTCDateTime))
+            params["now"] = now
         if after is not None:
             q = q.where(tuple_(_c.sla_due, _c.seq) > tuple_(bindparam("due", type_=t.UTCDateTime), after[1]))
-            return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, {"due": after[0]}).all()]
-        return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q).all()]
+            params["due"] = after[0]
+        return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, params).all()]
