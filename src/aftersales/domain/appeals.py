@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from aftersales.domain import access, eligibility, errors
+from aftersales.domain import access, eligibility, errors, evidence
 from aftersales.domain.case import Outcome, enter, settle_freight, snapshot
 from aftersales.domain.effects import check_amount
 from aftersales.domain.eligibility import Verdict
@@ -112,6 +112,8 @@ def request_reopening(case_id: str, actor: Actor, at: datetime, ctx: Context, re
     if not request.evidence_ids:
         raise errors.ValidationFailed("a request to reopen needs evidence (evidence_ids)", "申请重新开启需提供凭证",
                                       field="evidence_ids")
+    evidence.require_for(ctx.pack.evidence_rules, "reopen_request", "buyer", request.reason, ctx.line.category,
+                         ctx.order.delivered_at, at, ctx.kinds_of("buyer"), ctx.pack.zone, ctx.calendar)
     new = _new_case(case_id, ctx, at, request, 0, "reopening")
     return _opened(new, actor, at, ctx, {"reopening": True, "evidence_ids": list(request.evidence_ids)})
 

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aftersales.domain import access, eligibility, errors, freight, transitions
+from aftersales.domain import access, eligibility, errors, evidence, freight, transitions
 from aftersales.domain.dispute import Offer, Pause
 from aftersales.domain.effects import EFFECTS, amount_for, check_amount
 from aftersales.domain.inputs import CaseRequest, Context, Params
 from aftersales.domain.model import Actor, Case, DueTimer, Event, Status
 from aftersales.domain.narrative import says
 from aftersales.domain.payouts import PayoutRequest
-from aftersales.domain.policy import Pack, Text
+from aftersales.domain.policy import EVIDENCE_ACTIONS, Pack, Text
 from aftersales.domain.timecalc import BusinessCalendar, add
 
 # The actions whose guards read the line's other cases (amounts already refunded,
@@ -171,6 +171,9 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     access.authorize_action(case, actor, action)
     _check_version(case, expected_version)
     tr = transitions.find(case, actor.role, action)
+    if action in EVIDENCE_ACTIONS:
+        evidence.require_for(ctx.pack.evidence_rules, action, actor.role.value, case.reason, ctx.line.category,
+                             ctx.order.delivered_at, at, ctx.kinds_of(actor.role.value), ctx.pack.zone, ctx.calendar)
     new = dataclasses.replace(case, evidence_ids=list(case.evidence_ids))
     before = snapshot(case)
     effect = EFFECTS.get(action)

@@ -29,6 +29,15 @@ class ValidationFailed(DomainError):
     status = 422
 
 
+class EvidenceRequired(DomainError):
+    """The pack asks for evidence of certain kinds before this action on such a claim (a
+    counterfeit needs an authentication, a penalty decision or the seller's admission …), and
+    the acting party has none of them on the case or in the request."""
+
+    code = "evidence_required"
+    status = 422
+
+
 class NotFound(DomainError):
     """The object does not exist, or belongs to another party (we do not tell which)."""
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
-from aftersales.domain.model import Actor
+from aftersales.domain.model import Actor, Category, Reason
+from aftersales.domain.policy import EvidenceRule
+from aftersales.domain.timecalc import BusinessCalendar, add
 
 # The kinds the product knows (DESIGN 2); a marketplace may use its own names too, as long
 # as they are short identifiers.
@@ -100,3 +104,24 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
         raise errors.BadFile(f"a {kind} must be an image (PNG, JPEG, GIF or WebP), not {ctype}",
                              "照片须为图片(PNG、JPEG、GIF 或 WebP)", reason="not_an_image", field="file")
     return ctype
+
+
+def require_for(rules: Sequence[EvidenceRule], action: str, party: str, reason: Reason, category: Category,
+                delivered_at: datetime | None, at: datetime, kinds: frozenset[str], zone: ZoneInfo,
+                calendar: BusinessCalendar) -> None:
+    """Refuse ``action`` by ``party`` on a claim for ``reason`` where a rule of the pack asks for
+    evidence of one of its kinds and ``kinds`` (the party's evidence on the case and cited now)
+    has none; the refusal says what is missing and why, in both languages."""
+    for rule in rules:
+        if action not in rule.actions or party != rule.party or reason not in rule.reasons:
+            continue
+        if rule.categories is not None and category not in rule.categories:
+            continue
+        if rule.within is not None and (delivered_at is None or at >= add(delivered_at, rule.within, zone,
+                                                                           calendar).at):
+            continue
+        if kinds.isdisjoint(rule.any_of):
+            wanted = ", ".join(rule.any_of)
+            raise errors.EvidenceRequired(f"{rule.text.en} (evidence kinds: {wanted}; source: {rule.source})",
+                                          f"{rule.text.zh}(凭证类型:{wanted};依据:{rule.source})",
+                                          rule=rule.id, any_of=list(rule.any_of))

@@ -72,6 +72,12 @@ class Context:
     order_refunded_elsewhere: int = 0
     # The ruled case an appeal is against (read for a ruling on the appeal).
     appealed: Case | None = None
+    # The kinds of evidence each party has on the case or cites now ((role, kind) pairs), read
+    # for the actions a pack may ask evidence before.
+    evidence: frozenset[tuple[str, str]] = frozenset()
+
+    def kinds_of(self, party: str) -> frozenset[str]:
+        return frozenset(kind for role, kind in self.evidence if role == party)
 
     @property
     def facts(self) -> LineFacts:

@@ -118,6 +118,24 @@ REVIEW_CLOCKS = ("evidence_round", "negotiation", "proceedings_proof", "proceedi
                  "reopening_sla", "reopening_window")
 
 
+@dataclass(frozen=True, slots=True)
+class EvidenceRule:
+    """Which evidence a claim needs (DESIGN 3.2: "the pack says where evidence is required"):
+    before ``actions`` on a case with one of ``reasons`` (on ``categories``, where given; within
+    ``within`` of delivery, where given), the acting ``party`` must have evidence of one of the
+    kinds ``any_of`` on the case or cite it."""
+
+    id: str
+    reasons: frozenset[Reason]
+    categories: frozenset[Category] | None
+    actions: frozenset[str]
+    party: str
+    any_of: tuple[str, ...]
+    within: Duration | None
+    text: Text
+    source: str
+
+
 # eq=False: a pack is equal only to itself, so it can key caches (packs are loaded once).
 @dataclass(frozen=True, eq=False)
 class Pack:
@@ -136,6 +154,7 @@ class Pack:
     timeouts: tuple[TimeoutRule, ...]
     not_intact: tuple[RefusalReason, ...]
     not_intact_needs_evidence: bool
+    evidence_rules: tuple[EvidenceRule, ...]
     common_refusals: tuple[RefusalReason, ...]
     type_labels: Mapping[str, Text]
     reason_labels: Mapping[str, Text]
@@ -324,6 +343,29 @@ def _timeout(t: Mapping[str, Any], where: str) -> TimeoutRule:
     )
 
 
+# The actions a pack may ask evidence before: a party's own moves that put a claim to the
+# other side or to the platform.
+EVIDENCE_ACTIONS = frozenset({"escalate", "refuse", "refuse_receipt", "reopen_request"})
+
+
+def _evidence_rule(r: Mapping[str, Any], where: str) -> EvidenceRule:
+    actions = frozenset(r.get("actions", []))
+    if not actions or not actions <= EVIDENCE_ACTIONS:
+        raise InvalidPolicy(f"{where}: actions must be some of {', '.join(sorted(EVIDENCE_ACTIONS))}")
+    if r.get("party") not in ("buyer", "seller"):
+        raise InvalidPolicy(f"{where}: party must be buyer or seller")
+    kinds = r.get("any_of")
+    if not isinstance(kinds, list) or not kinds or not all(isinstance(k, str) and k for k in kinds):
+        raise InvalidPolicy(f"{where}: any_of lists the evidence kinds, one of which is needed")
+    cats = r.get("categories")
+    within = r.get("within")
+    return EvidenceRule(
+        id=str(r["id"]), reasons=_enum_set(r.get("reasons", []), Reason, f"{where}.reasons"),
+        categories=None if cats is None else _enum_set(cats, Category, f"{where}.categories"), actions=actions,
+        party=str(r["party"]), any_of=tuple(kinds), within=None if within is None else Duration.parse(str(within)),
+        text=_text(r, where), source=_source(r, where))
+
+
 def _refusals(data: Mapping[str, Any], key: str) -> tuple[RefusalReason, ...]:
     refusal = data.get("refusal", {})
     return tuple(RefusalReason(x["id"], _text(x, f"refusal.{key}[{j}]")) for j, x in enumerate(refusal.get(key, [])))
@@ -344,6 +386,8 @@ def _parse_pack(data: Mapping[str, Any]) -> Pack:
         timeouts=timeouts,
         not_intact=_refusals(data, "not_intact"),
         not_intact_needs_evidence=bool(data.get("refusal", {}).get("not_intact_needs_evidence", False)),
+        evidence_rules=tuple(_evidence_rule(r, f"evidence[{i}] ({r.get('id', '?')})")
+                             for i, r in enumerate(data.get("evidence", []))),
         common_refusals=_refusals(data, "common"),
         type_labels=_labels(data, "types"),
         reason_labels=_labels(data, "reasons"),

@@ -112,6 +112,15 @@ def pack_section(pack: Pack) -> list[str]:
     for t in pack.timeouts:
         out.append(f"| `{t.id}` | {t.status.value} | {_condition(t)} | `{t.after}` | {CLOCK[t.after.unit.value]} | "
                    f"{t.action} | {_cell(t.source)} |")
+    out += ["", "### Evidence a claim needs", "",
+            "| rule | before | party | reasons | categories | within | one of | source | explanation |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for e in pack.evidence_rules:
+        cats = ", ".join(sorted(c.value for c in e.categories)) if e.categories is not None else "all"
+        out.append(f"| `{e.id}` | {', '.join(sorted(e.actions))} | {e.party} | "
+                   f"{', '.join(sorted(r.value for r in e.reasons))} | {cats} | "
+                   f"{'`' + str(e.within) + '` of delivery' if e.within else 'any time'} | {', '.join(e.any_of)} | "
+                   f"{_cell(e.source)} | {_cell(e.text.zh)} / {_cell(e.text.en)} |")
     evidence = " with evidence of the goods' condition" if pack.not_intact_needs_evidence else ""
     out += ["", "### Refusal reasons", "", "Not intact (不完好), the only reasons a no-reason return may be refused "
             f"at receipt{evidence}:", ""]

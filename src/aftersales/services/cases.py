@@ -22,7 +22,14 @@ from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
-from aftersales.services.record import check_evidence, context_for, record, refunded_elsewhere, store_of
+from aftersales.services.record import (
+    check_evidence,
+    context_for,
+    evidence_kinds,
+    record,
+    refunded_elsewhere,
+    store_of,
+)
 from aftersales.services.values import Page
 
 
@@ -39,7 +46,8 @@ def _open_on_line(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line
             raise errors.NotFound("no such order line", "订单商品不存在")
         check_evidence(uow, actor, None, request.evidence_ids)
         ctx = Context(deps.pack, order, line, store_of(uow, order.store_id),
-                      uow.cases.line_history(order.id, line.id), deps.calendar, refunded_elsewhere(uow, order, None))
+                      uow.cases.line_history(order.id, line.id), deps.calendar, refunded_elsewhere(uow, order, None),
+                      evidence=evidence_kinds(uow, None, request.evidence_ids))
         out = opener(deps.new_id("cs"), actor, when, ctx, request)
         record(uow, out)
         if request.evidence_ids:
@@ -79,7 +87,7 @@ def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
     at = deps.now(cmd.at)
     with uow.transaction():
         case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
-        ctx = context_for(uow, deps, case, cmd.action)
+        ctx = context_for(uow, deps, case, cmd.action, cmd.params.evidence_ids)
         out = case_engine.act(case, cmd.action, cmd.actor, at, ctx, cmd.params, cmd.expected_version)
         ids = cmd.params.evidence_ids
         check_evidence(uow, cmd.actor, case.id, ids)

@@ -15,6 +15,7 @@ from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.inputs import Context
 from aftersales.domain.model import Actor, Case, Message, Order
+from aftersales.domain.policy import EVIDENCE_ACTIONS
 from aftersales.domain.stores import Store
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
@@ -59,7 +60,15 @@ def refunded_elsewhere(uow: UnitOfWork, order: Order, exclude_case: str | None) 
     return uow.cases.order_refunded(order.id, exclude_case)
 
 
-def context_for(uow: UnitOfWork, deps: Deps, case: Case, action: str) -> Context:
+def evidence_kinds(uow: UnitOfWork, case_id: str | None, cited: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    """(party, kind) of the evidence on a case and of the files an action cites (whose owner
+    ``check_evidence`` verifies after): what a pack's evidence rules are read against."""
+    items = uow.evidence.for_case(case_id) if case_id is not None else []
+    items += [item for item in (uow.evidence.get(i) for i in cited) if item is not None]
+    return frozenset((item.uploaded_by.role.value, item.kind) for item in items)
+
+
+def context_for(uow: UnitOfWork, deps: Deps, case: Case, action: str, cited: tuple[str, ...] = ()) -> Context:
     """What ``action`` on ``case`` acts on, read in the caller's transaction."""
     order = uow.orders.get(case.order_id)
     line = order.line(case.line_id) if order is not None else None
@@ -71,8 +80,9 @@ def context_for(uow: UnitOfWork, deps: Deps, case: Case, action: str) -> Context
         else UNREAD
     )
     appealed = uow.cases.get(case.appeal_of) if case.appeal_of is not None else None
+    kinds = evidence_kinds(uow, case.id, cited) if action in EVIDENCE_ACTIONS else frozenset()
     return Context(deps.pack, order, line, store_of(uow, case.store_id), history, deps.calendar,
-                   refunded_elsewhere(uow, order, case.id), appealed)
+                   refunded_elsewhere(uow, order, case.id), appealed, kinds)
 
 
 def check_evidence(uow: UnitOfWork, actor: Actor, case_id: str | None, ids: tuple[str, ...]) -> None:

@@ -86,3 +86,13 @@ def test_the_review_over_http_notes_for_the_platform_and_one_agent_at_a_time(api
     api.run_worker_once()
     after = api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()
     assert after["pause"] is None and after["status"] == "platform_review" and after["deadline"] is None
+
+
+def test_a_claim_without_the_evidence_it_needs_is_refused_with_what_is_missing(api: Api) -> None:
+    api.clock("2026-03-04T10:00:00+08:00")
+    cid = api.open(type_="return_refund", reason="counterfeit", amount="199.00").json()["id"]
+    api.post(f"/api/v1/cases/{cid}/refuse", "seller:s1", {"reason": "not_as_claimed"})
+    body = assert_problem(api.post(f"/api/v1/cases/{cid}/escalate", "buyer:b1"), 422, "evidence_required")
+    assert "authentication" in body["detail"] and "鉴定凭证" in body["detail_zh"]
+    assert body["any_of"] == ["authentication", "penalty_decision", "chat_log"]
+    assert api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()["status"] == "seller_refused"  # nothing written

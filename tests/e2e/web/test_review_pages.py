@@ -4,6 +4,7 @@ only the platform's staff read, and a second agent cannot act on a dispute the f
 
 from __future__ import annotations
 
+from tests import files
 from tests.e2e.conftest import Api
 from tests.e2e.web.conftest import add_user, buyer, staff
 
@@ -89,3 +90,18 @@ def test_the_queue_page_filters_and_is_the_platforms_only(people: Api) -> None:
     assert case_id in html and "agent-wang" in html
     for party in (buyer(people), staff(people, "s1-owner")):
         assert party.get("/queue").status_code in (403, 404)
+
+
+def test_the_case_page_says_which_evidence_an_escalation_needs(people: Api) -> None:
+    b = buyer(people)
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:counterfeit", "amount": "199.00", "description": "假货"})
+    page = r.headers["location"]
+    staff(people, "s1-owner").submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"})
+    assert "假货维权需提供品牌方或厂家出具的鉴定凭证" in b.get(page).text
+    refused = b.submit(page, f"{page}/act/escalate")
+    assert refused.status_code == 422 and "凭证类型:authentication, penalty_decision, chat_log" in refused.text
+    attached = b.client.post(f"{page}/evidence", data={"csrf": b.csrf(b.get(page).text), "kind": "authentication"},
+                             files={"file": ("鉴定.pdf", files.pdf(), "application/pdf")}, follow_redirects=False)
+    assert attached.status_code == 303, attached.text
+    assert b.submit(page, f"{page}/act/escalate").status_code == 303

@@ -130,8 +130,10 @@ def test_reopening_is_for_counterfeits_and_sanbao_quality_only(late: World) -> N
 def test_a_line_already_ruled_has_had_its_chance() -> None:
     w = World(FakeUnitOfWork())
     w.order(make_order(state="completed", category=Category.SANBAO_DURABLE))
-    c = w.act(w.open(CaseType.REPAIR, "quality", None), "refuse", reason="not_as_claimed")
-    w.act(c, "escalate")
+    report = w(cmd.UploadEvidence(actor=SELLER, kind="inspection_report", content=files.pdf())).id
+    photo = w(cmd.UploadEvidence(actor=BUYER, kind="photo", content=files.png())).id
+    c = w.act(w.open(CaseType.REPAIR, "quality", None), "refuse", reason="not_as_claimed", evidence_ids=(report,))
+    w.act(c, "escalate", evidence_ids=(photo,))
     w.act(c, "rule", LI, outcome="reject")
     w.now += 200 * D
     with pytest.raises(errors.AttemptsExhausted):

@@ -31,6 +31,7 @@ TITLES: dict[str, str] = {
     "forbidden": "Not allowed for this role",
     "version_conflict": "The case has changed",
     "illegal_transition": "Not allowed in the case's current status",
+    "evidence_required": "Evidence of the kinds the rules ask for is missing",
     "case_already_open": "The line already has an open case",
     "attempts_exhausted": "No after-sale claim left on this line",
     "not_eligible": "No rule allows this request",

@@ -71,7 +71,13 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
     if actor.role in (Role.AGENT, Role.OPERATOR):
         data["reopenings"] = await run_in_threadpool(sys.dispatch, q.LineReopenings(
             actor=actor, order_id=case.order_id, line_id=case.line_id))
+    line = data["line"]
+    # What the pack asks this party to show before an action on this claim, said beside the button.
+    needs = {a: rule.text for rule in sys.pack.evidence_rules for a in rule.actions
+             if rule.party == actor.role.value and case.reason in rule.reasons
+             and (rule.categories is None or (line is not None and line.category in rule.categories))}
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
+                  needs=needs,
                   actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status,
                   case_types=list(CaseType), reasons=list(Reason), **data,
                   **extra)
