@@ -10,6 +10,7 @@ from itertools import count
 from typing import Any, TypeVar
 
 from aftersales.adapters import packs
+from aftersales.adapters.blobs import MemoryBlobStore
 from aftersales.adapters.clocks import SystemClock
 from aftersales.adapters.files import PillowInspector
 from aftersales.adapters.passwords import fast_for_tests
@@ -79,7 +80,7 @@ class World:
         self.deps = Deps(pack=self.pack, calendar=WeekdayCalendar(), clock=_WorldClock(self), wall_clock=SystemClock(),
                          gateway=self.gateway, new_id=self._new_id,
                          new_secret=lambda role: f"tok_{role}_{next(self._ids)}", passwords=fast_for_tests(),
-                         files=PillowInspector())
+                         files=PillowInspector(), blobs=MemoryBlobStore())
         self.dispatch = Dispatcher(lambda: self.uow, self.deps)
         self.dispatch(c.UpsertStore(actor=INTEGRATION, store=STORE))
 

@@ -36,7 +36,7 @@ class _Data:
     events: list[Event] = field(default_factory=list)
     timers: dict[str, dict[str, Any]] = field(default_factory=dict)
     payouts: dict[str, dict[str, Any]] = field(default_factory=dict)
-    evidence: dict[str, tuple[EvidenceItem, bytes]] = field(default_factory=dict)
+    evidence: dict[str, tuple[EvidenceItem, bytes | None]] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
     reopenings: list[Reopening] = field(default_factory=list)
     replies: dict[tuple[str, str], tuple[StoredReply, datetime]] = field(default_factory=dict)
@@ -280,8 +280,8 @@ class _Payouts(_Repo):
 
 
 class _Evidence(_Repo):
-    def add(self, item: EvidenceItem, content: bytes) -> None:
-        self.d.evidence[item.id] = (item, content)
+    def add(self, item: EvidenceItem) -> None:
+        self.d.evidence[item.id] = (item, None)
 
     def get(self, evidence_id: str) -> EvidenceItem | None:
         x = self.d.evidence.get(evidence_id)

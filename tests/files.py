@@ -8,9 +8,8 @@ import io
 from PIL import Image
 
 
-def png(width: int = 8, height: int = 8, noise: bool = False) -> bytes:
-    im = Image.effect_noise((width, height), 64).convert("RGB") if noise else Image.new("RGB", (width, height),
-                                                                                          (200, 30, 30))
+def png(width: int = 8, height: int = 8, noise: bool = False, color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    im = Image.effect_noise((width, height), 64).convert("RGB") if noise else Image.new("RGB", (width, height), color)
     out = io.BytesIO()
     im.save(out, format="PNG")
     return out.getvalue()

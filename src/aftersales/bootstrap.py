@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from aftersales.adapters import calendars, ids, packs
+from aftersales.adapters.blobs import FolderBlobStore, MemoryBlobStore
 from aftersales.adapters.clocks import DatabaseTestClock, SystemClock
 from aftersales.adapters.db import migrate
 from aftersales.adapters.db.engine import DEFAULT_URL, Database
@@ -22,6 +23,7 @@ from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import YearData
 from aftersales.services.deps import Deps
 from aftersales.services.dispatch import Dispatcher
+from aftersales.services.files import BlobStore
 from aftersales.services.ports import Clock, PaymentGateway, UnitOfWork
 
 
@@ -31,6 +33,9 @@ class Settings:
     admin_token: str | None = None
     clock: str = "real"  # "real" | "test"
     pack: str = "taobao"
+    # Where evidence bytes are kept (a folder, content-addressed); left out: beside an SQLite
+    # file, or ./aftersales-blobs for a server database.
+    blob_dir: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: str | None) -> Settings:
@@ -40,6 +45,7 @@ class Settings:
             "admin_token": env.get("AFTERSALES_ADMIN_TOKEN") or None,
             "clock": env.get("AFTERSALES_CLOCK") or "real",
             "pack": env.get("AFTERSALES_PACK") or "taobao",
+            "blob_dir": env.get("AFTERSALES_BLOB_DIR") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values["clock"] not in ("real", "test"):
@@ -67,12 +73,27 @@ class System:
             self.db.dispose()
 
 
+def blob_store(settings: Settings) -> BlobStore:
+    """Where evidence bytes are kept: the folder set, or beside the SQLite file (``shop.db`` →
+    ``shop.db.blobs``), ``./aftersales-blobs`` for a server database, memory for an in-memory
+    one. Every process of one system must name the same folder."""
+    url = settings.database_url
+    if settings.blob_dir:
+        return FolderBlobStore(settings.blob_dir)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return FolderBlobStore(url.removeprefix("sqlite:///").split("?")[0] + ".blobs")
+    if url.startswith("sqlite:"):
+        return MemoryBlobStore()
+    return FolderBlobStore("aftersales-blobs")
+
+
 def deps_for(pack: Pack, *, clock: Clock, gateway: PaymentGateway, years: Iterable[YearData] = (),
              new_id: Callable[[str], str] = ids.new_id, admin_token: str | None = None,
-             test_clock: bool = False) -> Deps:
+             test_clock: bool = False, blobs: BlobStore | None = None) -> Deps:
     return Deps(pack=pack, calendar=calendars.for_pack(pack.calendar, years), clock=clock, wall_clock=SystemClock(),
                 gateway=gateway, new_id=new_id, new_secret=ids.new_token, passwords=Argon2Hasher(),
                 files=PillowInspector(),
+                blobs=blobs if blobs is not None else MemoryBlobStore(),
                 admin_token=admin_token, test_clock=test_clock)
 
 
@@ -86,7 +107,7 @@ def bootstrap(settings: Settings | None = None, *, db: Database | None = None,
     gateway = gateway or LedgerGateway(db, int(os.environ.get("AFTERSALES_SIM_GATEWAY_DELAY_MS", "0")))
     pack = packs.load(settings.pack)
     deps = deps_for(pack, clock=clock, gateway=gateway, years=_loaded_years(db), admin_token=settings.admin_token,
-                    test_clock=settings.clock == "test")
+                    test_clock=settings.clock == "test", blobs=blob_store(settings))
     return System(settings, Dispatcher(lambda: SqlUnitOfWork(db), deps), db=db)
 
 

@@ -230,6 +230,20 @@ def test_a_buyer_past_the_window_asks_for_a_review(browser: Any, server: Server,
     expect(buyer.get_by_role("button", name="提交申请")).to_be_visible()
 
 
+def test_photos_added_several_at_once_show_as_thumbnails(browser: Any, server: Server, pages: list[Page]) -> None:
+    server.order("o-photos")
+    buyer = buyer_page(browser, server, pages)
+    apply(buyer, "o-photos", "return_refund:no_reason", "199.00")
+    form = buyer.locator("#evidence form")
+    form.get_by_label("添加文件(最多 9 个)").set_input_files(files=[
+        {"name": f"p{i}.png", "mimeType": "image/png", "buffer": files.png(64, 48, color=(i * 60, 80, 80))}
+        for i in range(3)])
+    form.get_by_role("button", name="上传").click()
+    expect(buyer.locator("#evidence img[src$='/thumb']")).to_have_count(3)
+    loaded = buyer.locator("#evidence img").first.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert loaded  # the thumbnail decoded in the browser
+
+
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:
     server.order("o-time")
     buyer = buyer_page(browser, server, pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +75,10 @@ class Api:
 
 
 def make_api(db: Database, *, clock: str = "test") -> Api:
-    system = bootstrap(Settings(database_url=db.url, admin_token=ADMIN, clock=clock), db=db)
+    # A folder of its own for the evidence bytes, whatever the engine (a server database would
+    # otherwise keep them in ./aftersales-blobs).
+    blobs = tempfile.mkdtemp(prefix="aftersales-e2e-blobs-")
+    system = bootstrap(Settings(database_url=db.url, admin_token=ADMIN, clock=clock, blob_dir=blobs), db=db)
     client = TestClient(create_app(system), raise_server_exceptions=False)
     client.event_hooks = {"request": [], "response": [conforms]}
     return Api(client, system)

@@ -15,6 +15,7 @@ from aftersales.domain import errors
 # A phone's photo is 12 to 50 megapixels; more than this is refused before it is decoded
 # (a small file can unpack into gigabytes: a decompression bomb).
 MAX_PIXELS = 60_000_000
+THUMBNAIL = (320, 320)  # fits a phone's column of evidence and a desk's side by side
 _FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP", "image/gif": "GIF"}
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 
@@ -32,6 +33,15 @@ class PillowInspector:
         if ctype == "application/pdf":
             _pdf(content)
         return content
+
+    def thumbnail(self, content: bytes, ctype: str) -> bytes | None:
+        if ctype not in _FORMATS:
+            return None
+        with Image.open(io.BytesIO(content)) as im:  # inspected already: decodes safely
+            im.thumbnail(THUMBNAIL)
+            out = io.BytesIO()
+            im.convert("RGB").save(out, format="JPEG", quality=80)
+            return out.getvalue()
 
 
 def _image(content: bytes, ctype: str) -> bytes:

@@ -165,3 +165,8 @@ class IdempotencyConflict(DomainError):
 
     code = "idempotency_conflict"
     status = 422
+
+
+class BlobCorrupt(Exception):
+    """Stored evidence bytes no longer hash to their name, or are gone: an integrity failure of
+    the storage, not a refusal of the rules. Served to nobody, logged loudly."""

@@ -18,6 +18,7 @@ from aftersales.domain.timecalc import BusinessCalendar, add
 KINDS = ("photo", "chat_log", "waybill", "inspection_report", "authentication", "penalty_decision", "other")
 _KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 9  # a submission's files at most (the seed's nine photos a Taobao claim takes)
 MAX_FILENAME = 255
 
 # Sniffed from the first bytes, never taken from the client's word alone: a file
@@ -44,6 +45,7 @@ class EvidenceItem:
     filename: str | None
     uploaded_by: Actor
     created_at: datetime
+    thumb_sha256: str | None = None  # a small JPEG of an image, in the blob store
 
 
 def valid_kind(kind: str) -> bool:

@@ -21,6 +21,7 @@ from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
+from aftersales.services.files import BlobCorrupt
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.record import (
     check_evidence,
@@ -132,33 +133,74 @@ def post_message(cmd: c.PostMessage, uow: UnitOfWork, deps: Deps) -> Message:
         return Message(msg_id, case.id, cmd.actor, text, at)
 
 
+def _kept(cmd_kind: str, content: bytes, filename: str | None, deps: Deps) -> tuple[str, bytes, bytes | None]:
+    """Check a file and make what is kept of it: its type, its bytes (images re-encoded) and an
+    image's thumbnail. Slow (decoding): done before any transaction."""
+    ctype = evidence_rules.check_file(cmd_kind, content, filename)
+    kept = deps.files.inspect(content, ctype)
+    return ctype, kept, deps.files.thumbnail(kept, ctype)
+
+
+def _keep(deps: Deps, kept: bytes, thumb: bytes | None) -> None:
+    """Write the bytes to the blob store as the last step of the transaction that records them,
+    so a refused upload leaves no blob (and a blob whose row did not commit is an orphan that
+    no one can read, named by its hash)."""
+    deps.blobs.put(kept)
+    if thumb is not None:
+        deps.blobs.put(thumb)
+
+
+def _item(deps: Deps, case_id: str | None, kind: str, ctype: str, kept: bytes, thumb: bytes | None,
+          filename: str | None, actor: Actor, at: datetime) -> EvidenceItem:
+    return EvidenceItem(deps.new_id("ev"), case_id, kind, hashlib.sha256(kept).hexdigest(), ctype, len(kept),
+                        filename, actor, at, hashlib.sha256(thumb).hexdigest() if thumb is not None else None)
+
+
 def upload_evidence(cmd: c.UploadEvidence, uow: UnitOfWork, deps: Deps) -> EvidenceItem:
     """Upload a file not yet on any case; the action that cites it attaches it."""
-    ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
     access.require(cmd.actor, "note")
-    content = deps.files.inspect(cmd.content, ctype)
-    item = EvidenceItem(deps.new_id("ev"), None, cmd.kind, hashlib.sha256(content).hexdigest(), ctype,
-                        len(content), cmd.filename, cmd.actor, deps.now(cmd.at))
+    ctype, kept, thumb = _kept(cmd.kind, cmd.content, cmd.filename, deps)
+    item = _item(deps, None, cmd.kind, ctype, kept, thumb, cmd.filename, cmd.actor, deps.now(cmd.at))
     with uow.transaction():
-        uow.evidence.add(item, content)
+        uow.evidence.add(item)
+        _keep(deps, kept, thumb)
     return item
 
 
 def attach_evidence(cmd: c.AttachEvidence, uow: UnitOfWork, deps: Deps) -> EvidenceItem:
     """Upload one file of evidence to a case (its history records who and which)."""
-    ctype = evidence_rules.check_file(cmd.kind, cmd.content, cmd.filename)
-    content = deps.files.inspect(cmd.content, ctype)  # decoding is slow: outside the transaction
+    files = (c.NewFile(kind=cmd.kind, content=cmd.content, filename=cmd.filename),)
+    return attach_files(c.AttachFiles(actor=cmd.actor, case_id=cmd.case_id, files=files,
+                                      expected_version=cmd.expected_version, at=cmd.at), uow, deps)[0]
+
+
+def attach_files(cmd: c.AttachFiles, uow: UnitOfWork, deps: Deps) -> list[EvidenceItem]:
+    """Upload up to nine files to a case at once: all of them, or (one refused) none; one
+    history event names them all."""
+    if not cmd.files:
+        raise errors.ValidationFailed("choose a file", "请选择文件", field="file")
+    if len(cmd.files) > evidence_rules.MAX_FILES:
+        raise errors.BadFile(f"at most {evidence_rules.MAX_FILES} files at once, not {len(cmd.files)}",
+                             f"每次最多上传 {evidence_rules.MAX_FILES} 个文件", reason="too_many_files", field="file")
+    kept = [(f, *_kept(f.kind, f.content, f.filename, deps)) for f in cmd.files]
     at = deps.now(cmd.at)
     with uow.transaction():
         case = access.visible_case(cmd.actor, uow.cases.get(cmd.case_id))
-        item = EvidenceItem(deps.new_id("ev"), case.id, cmd.kind, hashlib.sha256(content).hexdigest(), ctype,
-                            len(content), cmd.filename, cmd.actor, at)
-        out = case_engine.note(case, cmd.actor, at, "evidence",
-                               {"evidence_id": item.id, "kind": item.kind, "sha256": item.sha256},
-                               cmd.expected_version)
-        uow.evidence.add(item, content)
+        items = [_item(deps, case.id, f.kind, ctype, data, thumb, f.filename, cmd.actor, at)
+                 for f, ctype, data, thumb in kept]
+        first = items[0]
+        data: dict[str, object] = {"evidence_id": first.id, "kind": first.kind, "sha256": first.sha256}
+        if len(items) > 1:
+            data["evidence_ids"] = [i.id for i in items]
+        out = case_engine.note(case, cmd.actor, at, "evidence", data, cmd.expected_version)
+        for extra in items[1:]:
+            out.case.evidence_ids.append(extra.id)
+        for item in items:
+            uow.evidence.add(item)
         record(uow, out, case.version)
-        return item
+        for _, _, data_, thumb in kept:
+            _keep(deps, data_, thumb)
+        return items
 
 
 # --- reads ---
@@ -226,11 +268,18 @@ def case_evidence(query: q.CaseEvidence, uow: UnitOfWork, deps: Deps) -> list[Ev
 
 
 def evidence_content(query: q.EvidenceContent, uow: UnitOfWork, deps: Deps) -> tuple[EvidenceItem, bytes]:
+    """A file's bytes (or its thumbnail's), to whoever may see its case, checked against its hash."""
     with uow.read():
         item = uow.evidence.get(query.evidence_id)
         case = uow.cases.get(item.case_id) if item is not None and item.case_id is not None else None
         item = access.visible_evidence(query.actor, item, case)
-        data = uow.evidence.content(item.id)
-    if data is None:
-        raise errors.NotFound("no such evidence", "凭证不存在")
-    return item, data
+        stored = uow.evidence.content(item.id)  # uploads from before the blob store
+    if query.thumbnail:
+        if item.thumb_sha256 is None:
+            raise errors.NotFound("this file has no thumbnail", "该文件没有缩略图")
+        return item, deps.blobs.get(item.thumb_sha256)
+    if stored is not None:
+        if hashlib.sha256(stored).hexdigest() != item.sha256:
+            raise BlobCorrupt(f"evidence {item.id} does not hash to its recorded sha256")
+        return item, stored
+    return item, deps.blobs.get(item.sha256)

@@ -148,6 +148,26 @@ class UploadEvidence(Command[EvidenceItem]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class NewFile:
+    """One file of a submission."""
+
+    kind: str
+    content: bytes
+    filename: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttachFiles(Command[list[EvidenceItem]]):
+    """Upload up to nine files straight onto a case, all or none (one history event)."""
+
+    actor: Actor
+    case_id: str
+    files: tuple[NewFile, ...]
+    expected_version: int | None = None
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AttachEvidence(Command[EvidenceItem]):
     """Upload a file straight onto a case (its history records who and which)."""
 

@@ -8,7 +8,8 @@ from datetime import datetime
 
 from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import BusinessCalendar
-from aftersales.services.ports import Clock, FileInspector, PasswordHasher, PaymentGateway
+from aftersales.services.files import BlobStore, FileInspector
+from aftersales.services.ports import Clock, PasswordHasher, PaymentGateway
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Deps:
     new_secret: Callable[[str], str]  # a new API token for this role
     passwords: PasswordHasher
     files: FileInspector
+    blobs: BlobStore
     admin_token: str | None = None
     test_clock: bool = False  # whether the test clock of DESIGN 3.6 is on
 

@@ -41,6 +41,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     c.PostMessage: cases.post_message,
     c.UploadEvidence: cases.upload_evidence,
     c.AttachEvidence: cases.attach_evidence,
+    c.AttachFiles: cases.attach_files,
     q.GetCase: cases.get_case,
     q.ListCases: cases.list_cases,
     q.CaseEvents: cases.case_events,

@@ -175,8 +175,8 @@ class PayoutRepository(Protocol):
 
 
 class EvidenceRepository(Protocol):
-    def add(self, item: EvidenceItem, content: bytes) -> None:
-        """Store an uploaded file."""
+    def add(self, item: EvidenceItem) -> None:
+        """Record an uploaded file (its bytes go to the blob store)."""
         ...
 
     def get(self, evidence_id: str) -> EvidenceItem | None:
@@ -184,7 +184,8 @@ class EvidenceRepository(Protocol):
         ...
 
     def content(self, evidence_id: str) -> bytes | None:
-        """The file's bytes."""
+        """The file's bytes where the row itself holds them (uploads from before the blob store);
+        None where they are in the blob store under the item's sha256."""
         ...
 
     def for_case(self, case_id: str) -> list[EvidenceItem]:
@@ -261,16 +262,6 @@ class TokenRepository(Protocol):
 
     def page(self, after_id: int, limit: int) -> list[TokenRecord]:
         """API tokens in the order they were issued (sessions and login links are not listed)."""
-        ...
-
-
-class FileInspector(Protocol):
-    """Checks an upload by decoding it, and gives the bytes to keep (images re-encoded, their
-    metadata dropped)."""
-
-    def inspect(self, content: bytes, ctype: str) -> bytes:
-        """The bytes to store for a file whose sniffed type is ``ctype``; BadFile if they are not
-        what they claim or cannot be decoded safely."""
         ...
 
 

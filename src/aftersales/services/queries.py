@@ -114,6 +114,7 @@ class CaseEvidence(Request[list[EvidenceItem]]):
 class EvidenceContent(Request[tuple[EvidenceItem, bytes]]):
     actor: Actor
     evidence_id: str
+    thumbnail: bool = False  # the image's small JPEG instead of the file
 
 
 @dataclass(frozen=True, kw_only=True)

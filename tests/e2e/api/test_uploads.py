@@ -22,6 +22,12 @@ def _rows(api: Api) -> int:
         return int(conn.execute(text("SELECT count(*) FROM evidence")).scalar_one())
 
 
+def _blobs(api: Api) -> int:
+    """Files in the evidence folder (the blob store of this system)."""
+    store: Any = api.system.dispatch.deps.blobs
+    return int(store.count())
+
+
 def _upload(api: Api, name: str, data: bytes, ctype: str, kind: str = "photo") -> Any:
     return api.client.post("/api/v1/evidence", files={"file": (name, data, ctype)}, data={"kind": kind},
                            headers=api.h("buyer:b1"))
@@ -38,14 +44,14 @@ def _upload(api: Api, name: str, data: bytes, ctype: str, kind: str = "photo") -
     ("dir\\\\a.png", files.png(), "image/png", "photo", 422, "validation_failed", None),
     ("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * 1024 * 1024), "image/png", "photo", 413,
      "payload_too_large", None),
-])
+])  # ten files at once: test_nine_photos_at_once_are_kept_with_thumbnails_and_ten_are_refused_whole
 def test_a_bad_upload_is_refused_with_a_code_and_nothing_is_stored(
         api: Api, name: str, data: bytes, ctype: str, kind: str, status: int, code: str, reason: str | None) -> None:
-    before = _rows(api)
+    before, blobs = _rows(api), _blobs(api)
     body = assert_problem(_upload(api, name, data, ctype, kind), status, code)
     if reason is not None:
         assert body["reason"] == reason and body["detail_zh"]
-    assert _rows(api) == before
+    assert _rows(api) == before and _blobs(api) == blobs
 
 
 def test_a_photo_is_kept_without_where_and_with_what_it_was_taken(api: Api) -> None:
@@ -73,9 +79,58 @@ def test_a_file_name_with_control_characters_is_refused(api: Api, name: str) -> 
     body = (b'--B\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n'
             b'--B\r\nContent-Disposition: form-data; name="file"; filename="' + name.encode() +
             b'"\r\nContent-Type: image/png\r\n\r\n' + files.png() + b"\r\n--B--\r\n")
-    before = _rows(api)
+    before, blobs = _rows(api), _blobs(api)
     r = api.client.post("/api/v1/evidence", content=body,
                         headers=api.h("buyer:b1", **{"Content-Type": "multipart/form-data; boundary=B"}))
     assert r.status_code in (400, 422), r.text
     assert r.headers["content-type"].startswith("application/problem+json")
-    assert _rows(api) == before
+    assert _rows(api) == before and _blobs(api) == blobs
+
+
+def _case(api: Api) -> str:
+    api.clock("2026-03-04T10:00:00+08:00")
+    return str(api.open(type_="return_refund", reason="quality", amount="199.00").json()["id"])
+
+
+def _photos(n: int) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("file", (f"p{i}.png", files.png(color=(i * 20, 10, 10)), "image/png")) for i in range(n)]
+
+
+def test_nine_photos_at_once_are_kept_with_thumbnails_and_ten_are_refused_whole(api: Api) -> None:
+    case_id = _case(api)
+    path = f"/api/v1/cases/{case_id}/evidence"
+    before, blobs = _rows(api), _blobs(api)
+    ten = api.client.post(path, files=_photos(10), data={"kind": "photo"}, headers=api.h("buyer:b1"))
+    assert assert_problem(ten, 422, "bad_file")["reason"] == "too_many_files"
+    one_bad = [*_photos(3), ("file", ("x.jpg", files.truncated_jpeg(), "image/jpeg"))]
+    assert_problem(api.client.post(path, files=one_bad, data={"kind": "photo"}, headers=api.h("buyer:b1")), 422,
+                   "bad_file")
+    big = [("file", ("big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * (11 * 1024 * 1024), "image/png"))]
+    assert_problem(api.client.post(path, files=big, data={"kind": "photo"}, headers=api.h("buyer:b1")), 422,
+                   "validation_failed")
+    assert (_rows(api), _blobs(api)) == (before, blobs)  # all or nothing
+    nine = api.client.post(path, files=_photos(9), data={"kind": "photo"}, headers=api.h("buyer:b1"))
+    assert nine.status_code == 201, nine.text
+    items = nine.json()["data"]
+    assert len(items) == 9 and all(i["thumbnail_sha256"] for i in items)
+    assert _blobs(api) == blobs + 18  # each photo and its thumbnail, by hash
+    thumb = api.get(f"/api/v1/evidence/{items[0]['id']}/thumbnail", "seller:s1")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(thumb.content)).format == "JPEG"
+    assert_problem(api.get(f"/api/v1/evidence/{items[0]['id']}/thumbnail", "buyer:b2"), 404, "not_found")
+    events = api.get(f"/api/v1/cases/{case_id}/events", "buyer:b1").json()["data"]
+    assert events[-1]["action"] == "evidence" and len(events[-1]["data"]["evidence_ids"]) == 9
+
+
+def test_stored_bytes_are_checked_against_their_hash_on_every_read(api: Api) -> None:
+    r = _upload(api, "invoice.pdf", files.pdf(), "application/pdf", "other")
+    assert r.status_code == 201, r.text
+    sha = r.json()["sha256"]
+    store: Any = api.system.dispatch.deps.blobs
+    path = store.root / sha[:2] / sha[2:4] / sha
+    assert path.read_bytes() == files.pdf() and not path.stat().st_mode & 0o222  # kept read-only
+    path.chmod(0o644)
+    path.write_bytes(files.pdf().replace(b"%%EOF", b"%%EOX"))  # a disk fault, or a hand that edited it
+    assert_problem(api.get(f"/api/v1/evidence/{r.json()['id']}/content", "buyer:b1"), 500, "evidence_corrupt")
+    path.unlink()
+    assert_problem(api.get(f"/api/v1/evidence/{r.json()['id']}/content", "buyer:b1"), 500, "evidence_corrupt")

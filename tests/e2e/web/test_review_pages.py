@@ -4,6 +4,8 @@ only the platform's staff read, and a second agent cannot act on a dispute the f
 
 from __future__ import annotations
 
+import re
+
 from tests import files
 from tests.e2e.conftest import Api
 from tests.e2e.web.conftest import add_user, buyer, staff
@@ -105,3 +107,19 @@ def test_the_case_page_says_which_evidence_an_escalation_needs(people: Api) -> N
                              files={"file": ("鉴定.pdf", files.pdf(), "application/pdf")}, follow_redirects=False)
     assert attached.status_code == 303, attached.text
     assert b.submit(page, f"{page}/act/escalate").status_code == 303
+
+
+def test_photos_added_several_at_once_show_as_thumbnails_to_the_parties_only(people: Api) -> None:
+    b = buyer(people)
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:quality", "amount": "199.00", "description": "起球"})
+    page = r.headers["location"]
+    photos = [("file", (f"p{i}.png", files.png(64, 48, color=(i * 40, 90, 90)), "image/png")) for i in range(3)]
+    posted = b.client.post(f"{page}/evidence", data={"csrf": b.csrf(b.get(page).text), "kind": "photo"},
+                           files=photos, follow_redirects=False)
+    assert posted.status_code == 303, posted.text
+    html = staff(people, "s1-owner").get(page).text
+    thumbs = re.findall(r'src="(/evidence/ev_\w+/thumb)"', html)
+    assert len(thumbs) == 3
+    assert staff(people, "s1-owner").get(thumbs[0]).headers["content-type"] == "image/jpeg"
+    assert buyer(people, "b2").get(thumbs[0]).status_code == 404

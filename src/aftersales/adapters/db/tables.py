@@ -288,7 +288,10 @@ evidence = Table(
     Column("content_type", String(100), nullable=False),
     Column("size", Integer, nullable=False),
     Column("filename", String(255)),
-    Column("content", LargeBinary, nullable=False),
+    # The bytes of uploads from before the blob store; null since: they are in the blob store
+    # under ``sha256`` (and the thumbnail of an image under ``thumb_sha256``).
+    Column("content", LargeBinary),
+    Column("thumb_sha256", String(64)),
     Column("uploaded_by_role", String(16), nullable=False),
     Column("uploaded_by", String(64), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),

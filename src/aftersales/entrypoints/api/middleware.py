@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
-from aftersales.domain.evidence import MAX_BYTES
+from aftersales.domain.evidence import MAX_BYTES, MAX_FILES
 from aftersales.entrypoints.api.problems import PROBLEM_JSON
 
 Scope = MutableMapping[str, Any]
@@ -27,7 +27,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 JSON_LIMIT = 1024 * 1024
 # A multipart upload carries the file plus its form fields and boundaries.
+# A case's evidence may come nine files at once; any other upload is one file.
 UPLOAD_LIMIT = MAX_BYTES + 64 * 1024
+BATCH_LIMIT = MAX_FILES * MAX_BYTES + 64 * 1024
 
 
 async def _problem(send: Send, status: int, code: str, title: str, detail: str, detail_zh: str,
@@ -63,7 +65,9 @@ class Guard:
                            f"{where}: must not contain the NUL character", f"请求无效:{where} 含有空字符",
                            {"errors": [{"loc": [where], "msg": "NUL character", "type": "value_error"}]})
             return
-        limit = UPLOAD_LIMIT if (_header(scope, b"content-type") or b"").startswith(b"multipart/") else JSON_LIMIT
+        multipart = (_header(scope, b"content-type") or b"").startswith(b"multipart/")
+        batch = multipart and scope.get("path", "").startswith("/api/v1/cases/") and scope["path"].endswith("/evidence")
+        limit = (BATCH_LIMIT if batch else UPLOAD_LIMIT) if multipart else JSON_LIMIT
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await _too_large(send, limit)

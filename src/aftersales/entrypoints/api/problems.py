@@ -143,6 +143,12 @@ def install(app: FastAPI) -> None:
             headers = {**(headers or {}), "Allow": _allowed(request)}
         return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)
 
+    @app.exception_handler(errors.BlobCorrupt)
+    async def _corrupt(request: Request, exc: errors.BlobCorrupt) -> Response:
+        log.error("evidence failed its hash check on %s: %s", request.url.path, exc)
+        return problem(500, "evidence_corrupt", "the file's stored bytes failed their check and are not served",
+                       detail_zh="文件校验失败,不予提供", instance=request.url.path)
+
     @app.exception_handler(OperationalError)
     async def _db(request: Request, exc: OperationalError) -> Response:
         log.exception("database unavailable for %s %s", request.method, request.url.path)

@@ -278,12 +278,14 @@ class EvidenceOut(BaseModel):
     case_id: str | None = None
     uploaded_by: dict[str, str] | None = None
     created_at: WireTime | None = None
+    # An image's small JPEG (GET /api/v1/evidence/{id}/thumbnail); null for other files.
+    thumbnail_sha256: str | None = None
 
     @classmethod
     def from_item(cls, e: EvidenceItem, pack: Pack) -> EvidenceOut:
         return cls(id=e.id, kind=e.kind, sha256=e.sha256, content_type=e.content_type, size=e.size,
                    filename=e.filename, case_id=e.case_id, uploaded_by=who(e.uploaded_by),
-                   created_at=shown(e.created_at, pack.zone))
+                   created_at=shown(e.created_at, pack.zone), thumbnail_sha256=e.thumb_sha256)
 
 
 class EvidenceList(BaseModel):

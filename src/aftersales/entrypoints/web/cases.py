@@ -18,7 +18,7 @@ from aftersales.domain.model import Case, CaseType, Reason, Role, Status
 from aftersales.domain.policy import Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
-from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, upload, viewer
+from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 
@@ -199,17 +199,19 @@ async def case_message(case_id: str, request: Request) -> Response:
 
 @router.post("/cases/{case_id}/evidence", response_class=HTMLResponse)
 async def case_evidence(case_id: str, request: Request) -> Response:
+    """Up to nine files at once onto the case, all or none."""
     who = await viewer(request)
     fields = await form(request, who)
     assert who.actor is not None
     actor = who.actor
-    content, name = await upload(request, "file")
+    chosen = await uploads(request, "file")
 
-    def command() -> c.AttachEvidence:
-        if name is None:
+    def command() -> c.AttachFiles:
+        if not chosen:
             raise errors.ValidationFailed("choose a file", "请选择文件", field="file")
-        return c.AttachEvidence(actor=actor, case_id=case_id, kind=fields.get("kind") or "photo", content=content,
-                                filename=name)
+        kind = fields.get("kind") or "photo"
+        return c.AttachFiles(actor=actor, case_id=case_id, files=tuple(
+            c.NewFile(kind=kind, content=content, filename=name) for content, name in chosen))
 
     return await _attempt(request, who, case_id, command, "#evidence")
 
@@ -258,6 +260,18 @@ async def case_preview(case_id: str, action: str, request: Request) -> Response:
         return render(request, who, "_preview.html", preview=preview, problem=problem, pack=sys.pack)
     return await case_page(request, who, case_id, status=status, preview=preview, problem=problem,
                            preview_for=action, chosen=fields)
+
+
+@router.get("/evidence/{evidence_id}/thumb")
+async def evidence_thumb(evidence_id: str, request: Request) -> Response:
+    """An image's small JPEG, for the case page's list of evidence."""
+    who = await viewer(request)
+    sys: System = request.app.state.system
+    assert who.actor is not None
+    _, content = await run_in_threadpool(sys.dispatch, q.EvidenceContent(
+        actor=who.actor, evidence_id=evidence_id, thumbnail=True))
+    return Response(content, media_type="image/jpeg", headers={
+        "Cache-Control": "private, max-age=86400", "Content-Security-Policy": "default-src 'none'; sandbox"})
 
 
 @router.get("/evidence/{evidence_id}")

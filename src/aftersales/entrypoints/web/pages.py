@@ -126,6 +126,21 @@ async def upload(request: Request, name: str) -> tuple[bytes, str | None]:
         await item.close()
 
 
+async def uploads(request: Request, name: str) -> list[tuple[bytes, str]]:
+    """Every file posted as ``name`` (an input with ``multiple``): bytes and name each, their
+    temporary files closed."""
+    out: list[tuple[bytes, str]] = []
+    for item in (await request.form()).getlist(name):
+        if isinstance(item, str):
+            continue
+        try:
+            if item.filename:
+                out.append((await item.read(), item.filename))
+        finally:
+            await item.close()
+    return out
+
+
 def render(request: Request, who: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env = environment(who.reader.lang)
     html = env.get_template(template).render(

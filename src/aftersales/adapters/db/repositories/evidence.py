@@ -17,15 +17,15 @@ _META = [c for c in t.evidence.c if c.name != "content"]
 
 def _item(r: Any) -> EvidenceItem:
     return EvidenceItem(r.id, r.case_id, r.kind, r.sha256, r.content_type, r.size, r.filename,
-                        Actor(Role(r.uploaded_by_role), r.uploaded_by), r.created_at)
+                        Actor(Role(r.uploaded_by_role), r.uploaded_by), r.created_at, r.thumb_sha256)
 
 
 class SqlEvidence(Repository):
-    def add(self, item: EvidenceItem, content: bytes) -> None:
+    def add(self, item: EvidenceItem) -> None:
         self.tx.conn.execute(insert(t.evidence).values(
             id=item.id, case_id=item.case_id, kind=item.kind, sha256=item.sha256, content_type=item.content_type,
-            size=item.size, filename=item.filename, content=content, uploaded_by_role=item.uploaded_by.role.value,
-            uploaded_by=item.uploaded_by.id, created_at=item.created_at,
+            size=item.size, filename=item.filename, content=None, thumb_sha256=item.thumb_sha256,
+            uploaded_by_role=item.uploaded_by.role.value, uploaded_by=item.uploaded_by.id, created_at=item.created_at,
         ))
 
     def get(self, evidence_id: str) -> EvidenceItem | None:
