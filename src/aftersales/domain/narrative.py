@@ -118,15 +118,16 @@ def says(event: Event, case: Case, pack: Pack) -> Text | None:
         terms = (_terms(case, pack, offer["type"], offer["amount"]) if isinstance(offer, dict)
                  else _terms(case, pack))
         reason = str(event.data.get("reason") or "")
+        said = next((x.text for x in (*pack.not_intact, *pack.common_refusals) if x.id == reason), None)
         outcome = _OUTCOME.get(str(event.data.get("outcome")), ("", ""))
         parties = _PARTIES.get(tuple(event.data.get("parties") or ()), ("双方", "both parties"))
         note = str(event.data.get("note") or "") if event.action == "request_evidence" else ""
         who_zh, who_en = _WHO[event.actor.role]
         did_zh, did_en = _OPENS.get(case.kind, _DID["open"]) if event.action == "open" else _DID[event.action]
         of = str(case.appeal_of or "")
-        zh = who_zh + did_zh.format(t=terms.zh, r=reason, o=outcome[0], p=parties[0], n=f":{note}" * bool(note),
-                                    of=of)
-        en = f"{who_en} " + did_en.format(t=terms.en, r=reason, o=outcome[1], p=parties[1],
+        zh = who_zh + did_zh.format(t=terms.zh, r=said.zh if said else reason, o=outcome[0], p=parties[0],
+                                    n=f":{note}" * bool(note), of=of)
+        en = f"{who_en} " + did_en.format(t=terms.en, r=said.en if said else reason, o=outcome[1], p=parties[1],
                                           n=f": {note}" * bool(note), of=of)
     else:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -245,6 +246,7 @@ def demo(
         path = Path(url.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(f"{path}.blobs", ignore_errors=True)  # the evidence of the demo before
     os.environ["AFTERSALES_DATABASE_URL"] = url
     _upgrade(url)
     info = demo_mod.seed(url)

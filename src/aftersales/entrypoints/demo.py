@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from aftersales.bootstrap import Settings, bootstrap
 from aftersales.domain import store_policy
 from aftersales.domain.inputs import CaseRequest, Params
-from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Reason, Role
+from aftersales.domain.model import Actor, CaseType, Category, Line, Order, Party, Reason, Role
 from aftersales.domain.stores import Store
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -114,7 +114,10 @@ class _Seeder:
         cid = self.open(bob, "D1004", CaseType.RETURN_REFUND, Reason.QUALITY, 45900, d)
         self.act(seller, cid, "refuse", 20 * h,
                  Params(reason="not_as_claimed", note="鞋子没有质量问题 no defect found"))
-        self.note(cid, "the seller refused bob's quality claim; bob may modify or escalate")
+        self.act(seller, cid, "counter_offer", 18 * h,
+                 Params(type=CaseType.REFUND_ONLY, amount=10000, note="补偿 100 元,不用退货 ¥100 back, keep the shoes"))
+        self.note(cid, "the seller refused bob's quality claim and offered ¥100 instead: bob accepts, declines, "
+                       "modifies or escalates")
         cid = self.open(carol, "D2001", CaseType.RETURN_REFUND, Reason.CHANGED_MIND, 39900, d)
         self.act(seller2, cid, "agree", 20 * h)
         self.act(carol, cid, "ship_return", 10 * h, Params(carrier="SF", tracking_no="SF1400000001"))
@@ -122,7 +125,11 @@ class _Seeder:
         cid = self.open(carol, "D2002", CaseType.REFUND_ONLY, Reason.DAMAGED, 9900, 2 * d)
         self.act(seller2, cid, "refuse", 40 * h, Params(reason="not_as_claimed"))
         self.act(carol, cid, "escalate", 30 * h, Params(note="照片显示外壳破损 photos show a cracked case"))
-        self.note(cid, "carol escalated: the case waits in the agents' queue")
+        agent = Actor(Role.AGENT, "agent-li")
+        self.act(agent, cid, "intervene", 6 * h)
+        self.act(agent, cid, "request_evidence", 5 * h,
+                 Params(parties=(Party.SELLER,), note="请提供发货前的照片 photos of the charger before shipping"))
+        self.note(cid, "carol escalated; agent-li took it up and asked the store for evidence (48 h, the SLA paused)")
 
     def tokens(self) -> None:
         operator = Actor(Role.OPERATOR, "demo")

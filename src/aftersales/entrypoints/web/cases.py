@@ -30,10 +30,14 @@ _ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "am
 
 
 def actions_for(who: Viewer, case: Case) -> list[str]:
-    """The buttons the viewer gets: what their role may do now, nothing for a store's viewer."""
+    """The buttons the viewer gets: what their role may do now, nothing for a store's viewer,
+    and for an agent nothing on a dispute another agent handles (nor taking up their own)."""
     if who.actor is None or who.actor.team_role == "viewer":
         return []
-    return allowed_actions(case, who.actor.role)
+    actions = allowed_actions(case, who.actor.role)
+    if who.actor.role is Role.AGENT and case.agent is not None:
+        return [] if case.agent != who.actor.id else [a for a in actions if a != "intervene"]
+    return actions
 
 
 def deadline_text(sys: System, case: Case) -> Text | None:
