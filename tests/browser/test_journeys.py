@@ -240,8 +240,10 @@ def test_photos_added_several_at_once_show_as_thumbnails(browser: Any, server: S
         for i in range(3)])
     form.get_by_role("button", name="上传").click()
     expect(buyer.locator("#evidence img[src$='/thumb']")).to_have_count(3)
-    loaded = buyer.locator("#evidence img").first.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert loaded  # the thumbnail decoded in the browser
+    first = buyer.locator("#evidence img").first
+    first.scroll_into_view_if_needed()  # loaded lazily: only once it is on screen
+    # The thumbnail arrives and decodes in the browser (waited for, not sampled: a busy machine is slower).
+    buyer.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=first.element_handle())
 
 
 def test_a_deadline_counts_down_and_then_acts(browser: Any, server: Server, pages: list[Page]) -> None:
