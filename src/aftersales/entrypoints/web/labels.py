@@ -102,6 +102,17 @@ LEG = {
     "replacement_leg": N_("Replacement shipping"),
 }
 
+# The kinds of evidence a party names for a file (domain/evidence.py KINDS).
+EVIDENCE_KIND = {
+    "photo": N_("Photo"),
+    "chat_log": N_("Chat log"),
+    "inspection_report": N_("Inspection report"),
+    "authentication": N_("Brand authentication"),
+    "penalty_decision": N_("Penalty decision"),
+    "waybill": N_("Waybill"),
+    "other": N_("Other"),
+}
+
 PARTY = {
     "buyer": N_("Buyer"),
     "seller": N_("Seller"),
