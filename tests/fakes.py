@@ -179,6 +179,7 @@ class _Cases(_Repo):
             max((g.until for g in grants), default=None),
             sum(1 for c in mine if c.ruling is not None),
             sum(1 for c in mine if c.kind == "reopening"),
+            max(enumerate(grants), key=lambda ig: (ig[1].until, ig[0]))[1].reason if grants else None,
         )
 
     def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aftersales.domain import errors
+from aftersales.domain import errors, wording
 from aftersales.domain.evidence import EvidenceItem
-from aftersales.domain.model import Actor, Case, Order, Role
+from aftersales.domain.model import Actor, Case, Order, Role, Text
 from aftersales.domain.transitions import ROLES_BY_ACTION
 
 R = Role
@@ -66,8 +66,8 @@ def require(actor: Actor, capability: str) -> None:
     """Forbidden unless the actor's role has ``capability``."""
     cap = CAPABILITIES[capability]
     if actor.role not in cap.roles:
-        raise errors.Forbidden(f"a {actor.role.value} may not do this: {cap.en}",
-                               f"{actor.role.value} 无权执行此操作:{cap.zh}")
+        who = wording.ROLE[actor.role]
+        raise errors.Forbidden(f"{who.en} may not do this: {cap.en}", f"{who.zh}无权执行此操作:{cap.zh}")
 
 
 def _owns(actor: Actor, buyer_id: str, store_id: str) -> bool:
@@ -141,10 +141,18 @@ PLATFORM_STAFF = ("agent", "operator")
 OWNER_MAY_ADD = ("after_sales", "viewer")
 
 
-def _acting(actor: Actor, what: str) -> None:
+_WHAT = {
+    "act": Text("处理售后单", "act on a case"),
+    "add": Text("补充售后单", "add to a case"),
+    "policy": Text("修改店铺售后政策", "change the store's policy"),
+}
+
+
+def _acting(actor: Actor, what: Text) -> None:
     """A store's viewer sees what the store sees and does nothing."""
     if actor.team_role == "viewer":
-        raise errors.Forbidden(f"a viewer of the store may look but not {what}", f"店铺只读成员不能{what}")
+        raise errors.Forbidden(f"a viewer of the store may look but not {what.en}",
+                               f"店铺只读成员只能查看,不能{what.zh}")
 
 
 def add_user(actor: Actor, role: str, store_id: str | None, store_exists: bool) -> None:
@@ -173,7 +181,7 @@ def assign(actor: Actor, case: Case) -> None:
     visible_case(actor, case)
     if actor.role is not R.SELLER:
         raise errors.Forbidden("only the store's team assigns its cases", "只有店铺团队可以分配售后单")
-    _acting(actor, "assign a case")
+    _acting(actor, wording.ACTION["assign"])
 
 
 def see_team(actor: Actor, store_id: str, exists: bool) -> None:
@@ -185,20 +193,19 @@ def see_team(actor: Actor, store_id: str, exists: bool) -> None:
 def authorize_action(case: Case, actor: Actor, action: str) -> None:
     """May the actor take ``action`` on this case at all: 404 for a stranger, 403 for a role that never may."""
     visible_case(actor, case)
-    _acting(actor, "act on a case")
+    _acting(actor, _WHAT["act"])
     roles = ROLES_BY_ACTION.get(action)
     if roles is None:
         raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
     if actor.role not in roles:
-        raise errors.Forbidden(
-            f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}", action=action
-        )
+        who, what = wording.ROLE[actor.role], wording.action(action)
+        raise errors.Forbidden(f"{who.en} may not {what.en}", f"{who.zh}不能{what.zh}", action=action)
 
 
 def authorize_appeal(case: Case, actor: Actor) -> None:
     """Only the two parties of a ruled case appeal it (a store's viewer does not)."""
     visible_case(actor, case)
-    _acting(actor, "appeal")
+    _acting(actor, wording.ACTION["appeal"])
     if actor.role not in (R.BUYER, R.SELLER):
         raise errors.Forbidden("only the parties appeal a ruling", "只有买卖双方可以对裁决提出申诉")
 
@@ -206,9 +213,10 @@ def authorize_appeal(case: Case, actor: Actor) -> None:
 def authorize_note(case: Case, actor: Actor, action: str) -> None:
     """May the actor add a message or a file to this case."""
     visible_case(actor, case)
-    _acting(actor, "add to a case")
+    _acting(actor, _WHAT["add"])
     if actor.role not in CAPABILITIES["note"].roles:
-        raise errors.Forbidden(f"a {actor.role.value} may not {action}", f"{actor.role.value} 无权执行 {action}")
+        who, what = wording.ROLE[actor.role], wording.action(action)
+        raise errors.Forbidden(f"{who.en} may not {what.en}", f"{who.zh}不能{what.zh}")
 
 
 def set_policy(actor: Actor, store_id: str, exists: bool) -> None:
@@ -216,4 +224,4 @@ def set_policy(actor: Actor, store_id: str, exists: bool) -> None:
     if not exists or (actor.role is R.SELLER and actor.id != store_id):
         raise errors.NotFound("no such store", "店铺不存在")
     require(actor, "set_policy")
-    _acting(actor, "change the store's policy")
+    _acting(actor, _WHAT["policy"])

@@ -109,6 +109,12 @@ def request_reopening(case_id: str, actor: Actor, at: datetime, ctx: Context, re
         raise errors.CaseAlreadyOpen(option.explanation.en, option.explanation.zh)
     if option.verdict is Verdict.NOT_ELIGIBLE:
         raise errors.NotEligible(option.explanation.en, option.explanation.zh, rule=option.rule)
+    if not eligibility.reopenable(ctx.facts, request.type, request.reason, at).allowed:
+        # The 三包 tiers: past 15 days from delivery the law gives a repair, and no review gives more.
+        raise errors.WindowExpired(
+            f"a review reopens the chance to claim, not a remedy the law has narrowed since: {option.explanation.en}",
+            f"平台审核重新开启的是维权机会,不会恢复法律已不再提供的处理方式:{option.explanation.zh}",
+            rule=option.rule)
     if not request.evidence_ids:
         raise errors.ValidationFailed("a request to reopen needs evidence (evidence_ids)", "申请重新开启需提供凭证",
                                       field="evidence_ids")
@@ -129,4 +135,5 @@ def reopening_granted(case: Case, actor: Actor, at: datetime, ctx: Context, days
     pack's number unless the agent gives another) with one more claim."""
     length = Duration(days, Unit.DAYS) if days else ctx.pack.review.reopening_window
     until = add(at, length, ctx.pack.zone, ctx.calendar).at
-    return Reopening(case.order_id, case.line_id, at, until, length.amount, actor, f"request {case.id}")
+    return Reopening(case.order_id, case.line_id, at, until, length.amount, actor, f"request {case.id}",
+                     case.reason)

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aftersales.domain import access, eligibility, errors, evidence, freight, transitions
+from aftersales.domain import access, eligibility, errors, evidence, freight, review, transitions, wording
 from aftersales.domain.dispute import Offer, Pause
 from aftersales.domain.effects import EFFECTS, amount_for, check_amount
 from aftersales.domain.inputs import CaseRequest, Context, Params
-from aftersales.domain.model import Actor, Case, DueTimer, Event, Status
+from aftersales.domain.model import Actor, Case, DueTimer, Event, Status, Text
 from aftersales.domain.narrative import says
 from aftersales.domain.payouts import PayoutRequest
-from aftersales.domain.policy import EVIDENCE_ACTIONS, Pack, Text
+from aftersales.domain.policy import EVIDENCE_ACTIONS, Pack
 from aftersales.domain.timecalc import BusinessCalendar, add
 
 # The actions whose guards read the line's other cases (amounts already refunded,
@@ -143,8 +143,9 @@ def _check_version(case: Case, expected_version: int | None) -> None:
 def _target(case: Case, tr: transitions.Transition, action: str) -> Status:
     target = tr.target_for(case.type)
     if target is None:
-        raise errors.IllegalTransition(
-            f"{action} does not apply to a {case.type.value} case", f"{case.type.value} 类型的售后单不能执行 {action}")
+        kind, what = wording.TYPE[case.type], wording.action(action)
+        raise errors.IllegalTransition(f"a {kind.en} case cannot {what.en} ({action})",
+                                       f"{kind.zh}售后单不能{what.zh}")
     return target
 
 
@@ -171,6 +172,7 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     access.authorize_action(case, actor, action)
     _check_version(case, expected_version)
     tr = transitions.find(case, actor.role, action)
+    review.check_suspended(case, action, ctx)
     if action in EVIDENCE_ACTIONS:
         evidence.require_for(ctx.pack.evidence_rules, action, actor.role.value, case.reason, ctx.line.category,
                              ctx.order.delivered_at, at, ctx.kinds_of(actor.role.value), ctx.pack.zone, ctx.calendar)
@@ -213,7 +215,8 @@ def note(case: Case, actor: Actor, at: datetime, action: str, data: dict[str, An
     _check_version(case, expected_version)
     if case.status.terminal:
         raise errors.IllegalTransition(
-            f"the case is {case.status.value}; nothing more can be added", f"售后单已{case.status.value},不能再补充"
+            f"the case is {case.status.value}; nothing more can be added",
+            f"售后单{wording.STATUS[case.status].zh},不能再补充"
         )
     new = dataclasses.replace(case, evidence_ids=list(case.evidence_ids))
     if action == "evidence":

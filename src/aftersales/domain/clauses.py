@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aftersales.domain import wording
 from aftersales.domain.errors import InvalidPolicy
-from aftersales.domain.model import REASON_CLASS, CaseType, Category, Party, Reason, ReasonClass
-from aftersales.domain.policy import EligibilityRule, Pack, Text
+from aftersales.domain.model import REASON_CLASS, CaseType, Category, Party, Reason, ReasonClass, Text
+from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.stores import Clause
 from aftersales.domain.timecalc import Duration, Unit
 
@@ -221,10 +222,12 @@ def _lint_limit_remedies(c: Clause, pack: Pack) -> list[Finding]:
             rules = sorted({r.id: r for rs in taken.values() for r in rs}.values(), key=lambda r: r.id)
             zh, en = _cite(rules)
             names = ", ".join(t.value for t in taken)
+            offered = sorted(allowed, key=lambda t: list(CaseType).index(t))
             out.append(Finding(c.id, Verdict.VOID, f"{reason.value}: {names}", Text(
-                f"店铺只提供 {', '.join(sorted(t.value for t in allowed))},但规则包还给予 {names}:{zh}",
-                f"the store offers only {', '.join(sorted(t.value for t in allowed))}, but the pack also gives "
-                f"{names}: {en}"), tuple(r.id for r in rules)))
+                f"店铺只提供{'、'.join(wording.TYPE[t].zh for t in offered)},"
+                f"但规则包还给予{'、'.join(wording.TYPE[t].zh for t in taken)}:{zh}",
+                f"the store offers only {', '.join(wording.TYPE[t].en for t in offered)}, but the pack also gives "
+                f"{', '.join(wording.TYPE[t].en for t in taken)}: {en}"), tuple(r.id for r in rules)))
         else:
             out.append(Finding(c.id, Verdict.STANDS, reason.value, Text("未减少买家的权利", "takes nothing away")))
     return out

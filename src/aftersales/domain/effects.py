@@ -113,7 +113,7 @@ def _refuse_receipt(
         ids = ", ".join(r.id for r in ctx.pack.not_intact)
         raise errors.RefusalNotAllowed(
             f"a no-reason return may be refused at receipt only as not intact; reason must be one of: {ids}",
-            f"七天无理由退货只能以商品不完好为由拒绝收货,理由须为:{ids}",
+            f"七天无理由退货只能以商品不完好为由拒绝收货,理由须为:{'、'.join(r.text.zh for r in ctx.pack.not_intact)}",
             allowed_reasons=[r.id for r in ctx.pack.not_intact],
         )
     if _no_reason_return(case) and ctx.pack.not_intact_needs_evidence and not p.evidence_ids:

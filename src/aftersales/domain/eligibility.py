@@ -7,17 +7,25 @@ Every answer names the rule behind it and explains itself in zh-CN and en
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
-from aftersales.domain.model import REASON_CLASS, CaseType, Line, Order, Phase, Reason, ReasonClass
-from aftersales.domain.policy import EligibilityRule, Pack, Text
+from aftersales.domain.eligibility_texts import (
+    allowed_text,
+    excluded_text,
+    expired_text,
+    no_rule_text,
+    not_started_text,
+    reopened_text,
+)
+from aftersales.domain.model import REASON_CLASS, CaseType, Line, Order, Phase, Reason, ReasonClass, Text
+from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.timecalc import BusinessCalendar, Duration, Unit, WeekdayCalendar, add, next_local_midnight
 
 
@@ -40,6 +48,7 @@ class LineHistory:
     reopened_until: datetime | None = None  # the latest end of a reopening the platform granted
     ruled: int = 0  # cases on the line the platform ruled on
     reopening_requests: int = 0  # requests to reopen the line's window, granted or not
+    reopened_reason: Reason | None = None  # the reason the latest reopening is for; None: every problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,20 +71,6 @@ class _WindowState:
 
     def open_at(self, at: datetime) -> bool:
         return self.started and (self.deadline is None or at < self.deadline)
-
-
-def fmt_local(instant: datetime, zone: ZoneInfo) -> str:
-    local = instant.astimezone(zone)
-    off = local.strftime("%z")
-    return f"{local:%Y-%m-%d %H:%M} (UTC{off[:3]}:{off[3:]})"
-
-
-_EVENT_TEXT = {
-    "paid_at": Text("付款", "payment"),
-    "shipped_at": Text("卖家发货", "the seller ships"),
-    "delivered_at": Text("签收", "delivery"),
-    "completed_at": Text("交易成功", "the order completes"),
-}
 
 
 def _event(order: Order, name: str, at: datetime) -> datetime | None:
@@ -168,6 +163,14 @@ _REFUSALS: dict[Verdict, type[errors.DomainError]] = {
     Verdict.NOT_ELIGIBLE: errors.NotEligible,
     Verdict.WINDOW_EXPIRED: errors.WindowExpired,
 }
+
+
+def reopenable(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime) -> Option:
+    """The answer for the pair were the platform to reopen the line for ``reason`` now, with one
+    more claim: what a request to reopen could win at most."""
+    history = dataclasses.replace(facts.history, reopened_until=at + timedelta(days=365),
+                                  reopened_reason=reason, reopen_grants=facts.history.reopen_grants + 1)
+    return assess(dataclasses.replace(facts, history=history), case_type, reason, at)
 
 
 def require(facts: LineFacts, case_type: CaseType, reason: Reason, at: datetime) -> Option:
@@ -283,13 +286,25 @@ class _LineAssessor:
             best = found[kind]
             if best is None or _later(state.deadline, best[1].deadline):
                 found[kind] = (rule, state)
-        # A reopening revives closed windows for problems with the goods; buyer-preference reasons stay
-        # capped by the no-reason window, whatever the platform grants (DESIGN 3.4).
-        expired, until = found[_EXPIRED], self.history.reopened_until
+        # A reopening revives closed windows for problems with the goods: for the reason it was
+        # reviewed on. Buyer-preference reasons stay capped by the no-reason window, and the 三包
+        # tiers hold in every window (DESIGN 3.4): the platform gives back the chance to claim,
+        # not a remedy the law has already narrowed.
+        expired, history = found[_EXPIRED], self.history
+        until = history.reopened_until
         if (expired is not None and until is not None and self.at < until
-                and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE):
+                and REASON_CLASS[r] is not ReasonClass.BUYER_PREFERENCE
+                and history.reopened_reason in (None, r) and not self._tier_closed(expired[0], t)):
             found[_REOPENED] = (expired[0], until)
         return found
+
+    def _tier_closed(self, rule: EligibilityRule, t: CaseType) -> bool:
+        """Whether the rule's remedy tier for ``t`` (三包: a return within 7 days of delivery, an
+        exchange within 15) has passed: then no reopening revives it."""
+        limit = rule.type_limits.get(t)
+        opened = _event(self.order, rule.window.opens, self.at) if limit is not None else None
+        return opened is not None and limit is not None and self.at >= add(opened, limit, self.pack.zone,
+                                                                            self.cal).at
 
     def answer(self, t: CaseType, r: Reason) -> Option:
         if self.blocked is not None:
@@ -298,26 +313,26 @@ class _LineAssessor:
         for kind, hit in enumerate(self._classify(t, r)):
             if hit is not None:
                 return _ANSWERS[kind](self, t, r, *hit)
-        return Option(t, r, False, None, "no_rule", _no_rule_text(self.pack, t, r), Verdict.NOT_ELIGIBLE)
+        return Option(t, r, False, None, "no_rule", no_rule_text(self.pack, t, r), Verdict.NOT_ELIGIBLE)
 
     def _allowed(self, t: CaseType, r: Reason, rule: EligibilityRule, state: _WindowState) -> Option:
-        text = self._text(("allowed", rule.id, t, state.deadline), _allowed_text, rule, state, t, self.pack)
+        text = self._text(("allowed", rule.id, t, state.deadline), allowed_text, rule, state, t, self.pack)
         return Option(t, r, True, state.deadline, rule.id, text, Verdict.ALLOWED, state.provisional)
 
     def _reopened(self, t: CaseType, r: Reason, rule: EligibilityRule, until: datetime) -> Option:
-        text = self._text(("reopened", rule.id), _reopened_text, rule, until, self.pack)
+        text = self._text(("reopened", rule.id), reopened_text, rule, until, self.pack)
         return Option(t, r, True, until, "reopened", text, Verdict.ALLOWED)
 
     def _expired(self, t: CaseType, r: Reason, rule: EligibilityRule, state: _WindowState) -> Option:
-        text = self._text(("expired", rule.id, state.deadline), _expired_text, rule, state, self.pack)
+        text = self._text(("expired", rule.id, state.deadline), expired_text, rule, state, self.pack)
         return Option(t, r, False, state.deadline, rule.id, text, Verdict.WINDOW_EXPIRED, state.provisional)
 
     def _not_started(self, t: CaseType, r: Reason, rule: EligibilityRule, _: None) -> Option:
-        text = self._text(("not_started", rule.id), _not_started_text, rule)
+        text = self._text(("not_started", rule.id), not_started_text, rule)
         return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
 
     def _excluded(self, t: CaseType, r: Reason, rule: EligibilityRule, why: Text) -> Option:
-        text = self._text(("excluded", rule.id, why), _excluded_text, rule, why, self.line, self.pack)
+        text = self._text(("excluded", rule.id, why), excluded_text, rule, why, self.line, self.pack)
         return Option(t, r, False, None, rule.id, text, Verdict.NOT_ELIGIBLE)
 
 
@@ -330,65 +345,3 @@ _BUILDERS: dict[str, Callable[..., Option]] = {
 }
 # The answer of each kind, in the order of PRECEDENCE.
 _ANSWERS = tuple(_BUILDERS[kind] for kind in PRECEDENCE)
-
-
-@lru_cache(maxsize=1024)
-def _no_rule_text(pack: Pack, t: CaseType, r: Reason) -> Text:
-    tl, rl = pack.type_label(t), pack.reason_label(r)
-    return Text(
-        f"{pack.text.zh}中没有允许因“{rl.zh}”申请{tl.zh}的规则。",
-        f"No rule of the {pack.text.en} allows a {tl.en} for “{rl.en}”.",
-    )
-
-
-def _allowed_text(rule: EligibilityRule, state: _WindowState, t: CaseType, pack: Pack) -> Text:
-    tl = pack.type_label(t)
-    if state.deadline is None:
-        ev = _EVENT_TEXT[rule.window.closes]
-        if rule.window.length is not None:
-            zh_len, en_len = rule.window.length.describe()
-            until = Text(f"{ev.zh}后 {zh_len}内", f"until {en_len} after {ev.en}")
-        else:
-            until = Text(f"{ev.zh}前", f"until {ev.en}")
-        return Text(
-            f"{rule.text.zh}。现在可申请{tl.zh},{until.zh}有效。(依据:{rule.source})",
-            f"{rule.text.en}. A {tl.en} may be opened now, {until.en}. (Source: {rule.source})",
-        )
-    when = fmt_local(state.deadline, pack.zone)
-    return Text(
-        f"{rule.text.zh}。可申请{tl.zh}至 {when}。(依据:{rule.source})",
-        f"{rule.text.en}. A {tl.en} may be opened until {when}. (Source: {rule.source})",
-    )
-
-
-def _reopened_text(rule: EligibilityRule, until: datetime, pack: Pack) -> Text:
-    ends = fmt_local(until, pack.zone)
-    return Text(
-        f"{rule.text.zh}。原期限已过,平台审核后为该商品重新开放至 {ends}。",
-        f"{rule.text.en}. Its window had closed; after review the platform reopened this line until {ends}.",
-    )
-
-
-def _expired_text(rule: EligibilityRule, state: _WindowState, pack: Pack) -> Text:
-    assert state.deadline is not None
-    when = fmt_local(state.deadline, pack.zone)
-    return Text(
-        f"{rule.text.zh}。该期限已于 {when} 结束。(依据:{rule.source})",
-        f"{rule.text.en}. This window closed at {when}. (Source: {rule.source})",
-    )
-
-
-def _not_started_text(rule: EligibilityRule) -> Text:
-    ev = _EVENT_TEXT[rule.window.opens]
-    return Text(
-        f"{rule.text.zh}。{ev.zh}后才可申请。(依据:{rule.source})",
-        f"{rule.text.en}. Not before {ev.en}. (Source: {rule.source})",
-    )
-
-
-def _excluded_text(rule: EligibilityRule, why: Text, line: Line, pack: Pack) -> Text:
-    cl = pack.category_label(line.category)
-    return Text(
-        f"{cl.zh}:{why.zh}——{rule.text.zh}。(依据:{rule.source})",
-        f"{cl.en}: {why.en} — {rule.text.en}. (Source: {rule.source})",
-    )

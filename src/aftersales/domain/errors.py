@@ -66,6 +66,12 @@ class IllegalTransition(DomainError):
     status = 409
 
 
+class ReviewSuspended(IllegalTransition):
+    """The platform's review is suspended (中止处理): both parties negotiate themselves, or one has
+    gone to court or the police. Nothing but resuming it (and the buyer's withdrawal) acts on it.
+    An illegal transition by its code (DESIGN 3.2's list), told apart by ``reason``."""
+
+
 class CaseAlreadyOpen(DomainError):
     """The order line already has an open case; at most one may be open per line."""
 

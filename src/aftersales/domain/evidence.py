@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from aftersales.domain import errors
-from aftersales.domain.model import Actor, Category, Reason
+from aftersales.domain.model import Actor, Category, Reason, Text
 from aftersales.domain.policy import EvidenceRule
 from aftersales.domain.timecalc import BusinessCalendar, add
+from aftersales.domain.wording import KIND
 
-# The kinds the product knows (DESIGN 2); a marketplace may use its own names too, as long
-# as they are short identifiers.
-KINDS = ("photo", "chat_log", "waybill", "inspection_report", "authentication", "penalty_decision", "other")
-_KIND = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# The kinds the product knows (DESIGN 2), each with its words on every page that asks for one;
+# any other name is refused, so the rules' ``any_of`` lists can always be met.
+KINDS = tuple(KIND)
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 9  # a submission's files at most (the seed's nine photos a Taobao claim takes)
 MAX_FILENAME = 255
@@ -49,7 +48,7 @@ class EvidenceItem:
 
 
 def valid_kind(kind: str) -> bool:
-    return bool(_KIND.match(kind))
+    return kind in KINDS
 
 
 def sniff(data: bytes) -> str | None:
@@ -72,7 +71,7 @@ def sniff(data: bytes) -> str | None:
 _EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                "webp": "image/webp", "pdf": "application/pdf", "txt": "text/plain"}
 # Kinds that are pictures by their nature: a photo that is not an image is not a photo.
-IMAGE_KINDS = frozenset({"photo"})
+IMAGE_KINDS = frozenset({"photo", "comparison_photo"})
 
 
 def check_file(kind: str, content: bytes, filename: str | None) -> str:
@@ -80,8 +79,9 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
     with its ``reason``, otherwise. The bytes decide the type; a name or a kind that says
     otherwise is refused rather than believed."""
     if not valid_kind(kind):
-        raise errors.ValidationFailed(
-            f"kind is a short lower-case name such as {', '.join(KINDS)}", "凭证类型无效", field="kind")
+        raise errors.ValidationFailed(f"kind must be one of {', '.join(KINDS)}",
+                                      f"凭证类型无效,须为以下之一:{', '.join(KINDS)}", field="kind",
+                                      allowed=list(KINDS))
     if filename is not None and (len(filename) > MAX_FILENAME or not filename.isprintable()):
         raise errors.ValidationFailed(
             f"the file name must be printable text of at most {MAX_FILENAME} characters",
@@ -123,7 +123,8 @@ def require_for(rules: Sequence[EvidenceRule], action: str, party: str, reason: 
                                                                            calendar).at):
             continue
         if kinds.isdisjoint(rule.any_of):
-            wanted = ", ".join(rule.any_of)
-            raise errors.EvidenceRequired(f"{rule.text.en} (evidence kinds: {wanted}; source: {rule.source})",
-                                          f"{rule.text.zh}(凭证类型:{wanted};依据:{rule.source})",
-                                          rule=rule.id, any_of=list(rule.any_of))
+            named = [KIND.get(k) or Text(k, k) for k in rule.any_of]
+            raise errors.EvidenceRequired(
+                f"{rule.text.en} (evidence of one of these kinds: {', '.join(t.en for t in named)}; "
+                f"source: {rule.source})", f"{rule.text.zh}(需提供以下凭证之一:{'、'.join(t.zh for t in named)};"
+                f"依据:{rule.source})", rule=rule.id, any_of=list(rule.any_of))

@@ -51,6 +51,14 @@ class CaseType(StrEnum):
         return self in (CaseType.EXCHANGE, CaseType.REPAIR, CaseType.RESHIP)
 
 
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Words in both languages the product speaks."""
+
+    zh: str
+    en: str
+
+
 class Reason(StrEnum):
     NO_REASON = "no_reason"
     CHANGED_MIND = "changed_mind"
@@ -339,7 +347,9 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Reopening:
-    """The platform reopened a line's closed windows until ``until``, after review."""
+    """The platform reopened a line's closed windows until ``until``, after review: for the
+    ``reason`` a buyer's request was reviewed on, or (None) for every problem with the goods
+    when an agent reopened the line on their own."""
 
     order_id: str
     line_id: str
@@ -348,6 +358,7 @@ class Reopening:
     days: int
     granted_by: Actor
     note: str | None
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True, slots=True)

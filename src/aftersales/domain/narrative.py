@@ -8,9 +8,9 @@ out on purpose: the thread shows each message's own time in the reader's zone.
 
 from __future__ import annotations
 
-from aftersales.domain.model import Case, Event, Role, Status
+from aftersales.domain.model import Case, Event, Role, Status, Text
 from aftersales.domain.money import format_fen
-from aftersales.domain.policy import Pack, Text
+from aftersales.domain.policy import Pack
 
 S = Status
 # Where the case stands now, from the reader's side.

@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aftersales.domain.errors import InvalidPolicy
-from aftersales.domain.model import REASON_CLASS, CaseType, Category, Reason, ReasonClass, Status
+from aftersales.domain.model import REASON_CLASS, CaseType, Category, Reason, ReasonClass, Status, Text
 from aftersales.domain.money import InvalidAmount, parse_yuan
 from aftersales.domain.timecalc import Duration
 from aftersales.domain.transitions import system_actions
@@ -22,12 +22,6 @@ GOODS_STATES = ("not_shipped", "shipped", "delivered")
 LINE_CAPS = ("usage_days",)
 PHASES = ("in_sale",)
 OUTBOUND_RULES = ("buyer_unless_free_shipping", "seller")
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from aftersales.domain import errors
+from aftersales.domain import errors, wording
 from aftersales.domain.dispute import Pause
 from aftersales.domain.inputs import Context, Params
-from aftersales.domain.model import Actor, Case, Party, Role, Status
+from aftersales.domain.model import Actor, Case, Party, Role, Status, Text
 from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.domain.transitions import Transition
 
@@ -42,6 +42,36 @@ def _intervene(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Cont
         handling(case, actor, ctx)
     case.attention = None
     return None
+
+
+# While a suspension runs the dispute's handling stands still (T3 §82-83): it resumes, the buyer
+# withdraws, or the party gone to court or the police proves it (a ``suspend`` with evidence).
+_WHILE_SUSPENDED = frozenset({"resume", "withdraw", "suspend"})
+_SUSPENSIONS = {
+    "negotiation": ("intervention.negotiation", Text("双方申请自行协商", "both parties asked to negotiate themselves")),
+    "proceedings": ("intervention.proceedings_proof", Text("一方已提起诉讼或报案,等待受理凭证",
+                                                           "one party went to court or the police; proof of "
+                                                           "acceptance is awaited")),
+    "proceedings_proven": ("intervention.proceedings_limit", Text("诉讼或报案已受理,等待结果",
+                                                                  "proceedings were accepted; their outcome is "
+                                                                  "awaited")),
+}
+
+
+def check_suspended(case: Case, action: str, ctx: Context) -> None:
+    """Refuse every review action but resuming it (and the buyer's withdrawal) while the review
+    is suspended (中止处理); the party gone to court may still prove it."""
+    pause = case.pause
+    if pause is None or pause.kind not in _SUSPENSIONS or action in _WHILE_SUSPENDED:
+        return
+    key, why = _SUSPENSIONS[pause.kind]
+    source = ctx.pack.sources.get(key, "")
+    what = wording.action(action)
+    raise errors.ReviewSuspended(
+        f"the platform's review is suspended ({why.en}) until it resumes: it cannot {what.en} now; it may be "
+        f"resumed, or the buyer may withdraw (source: {source})",
+        f"平台处理已中止({why.zh}),恢复处理前不能{what.zh};可恢复处理,或由买家撤销申请(依据:{source})",
+        reason="review_suspended", rule=key, until=pause.until.isoformat(), pause=pause.kind)
 
 
 def _sla_left(case: Case, at: datetime) -> int:

@@ -18,8 +18,8 @@ from typing import Any
 
 from aftersales.domain.clauses import KINDS, LEGS, Finding, Verdict, default_payer, has_leg
 from aftersales.domain.errors import InvalidPolicy
-from aftersales.domain.model import REASON_CLASS, CaseType, Category, Party, Reason, ReasonClass
-from aftersales.domain.policy import EligibilityRule, Pack, Text
+from aftersales.domain.model import REASON_CLASS, CaseType, Category, Party, Reason, ReasonClass, Text
+from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.stores import Clause, StorePolicy
 from aftersales.domain.timecalc import Duration
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aftersales.domain import errors
+from aftersales.domain import errors, wording
 from aftersales.domain.model import OPEN_STATUSES, Case, CaseType, Role, Status
 
 S = Status
@@ -127,9 +127,10 @@ def find(case: Case, role: Role, action: str) -> Transition:
     for tr in TRANSITIONS:
         if tr.action == action and role in tr.roles and case.status in tr.sources:
             return tr
+    status, what = wording.STATUS[case.status], wording.action(action)
     raise errors.IllegalTransition(
-        f"{action} is not allowed while the case is {case.status.value}",
-        f"售后单当前状态为 {case.status.value},不能执行 {action}",
+        f"a case {status.en} cannot {what.en} ({action} is not allowed while the case is {case.status.value})",
+        f"售后单当前{status.zh},不能{what.zh}",
         case_status=case.status.value,
         action=action,
     )
@@ -151,6 +152,10 @@ def allowed_actions(case: Case, role: Role) -> list[str]:
     if kind not in ("negotiation", "proceedings", "proceedings_proven") or (
             role in (R.BUYER, R.SELLER) and kind != "negotiation"):
         hidden.add("resume")
+    if kind in ("negotiation", "proceedings", "proceedings_proven"):
+        # Suspended (中止处理): nothing acts on the review but resuming it, the buyer's withdrawal,
+        # and the proof of proceedings (review.check_suspended).
+        out = [a for a in out if a in ("resume", "withdraw") or (a == "suspend" and kind == "proceedings")]
     if (role in (R.BUYER, R.SELLER) and case.status.terminal and case.ruling is not None and case.kind == "dispute"
             and case.appeal_id is None):
         out.append("appeal")  # a new case, not a transition of this one; its window is checked on asking

@@ -94,5 +94,5 @@ def test_a_claim_without_the_evidence_it_needs_is_refused_with_what_is_missing(a
     api.post(f"/api/v1/cases/{cid}/refuse", "seller:s1", {"reason": "not_as_claimed"})
     body = assert_problem(api.post(f"/api/v1/cases/{cid}/escalate", "buyer:b1"), 422, "evidence_required")
     assert "authentication" in body["detail"] and "鉴定凭证" in body["detail_zh"]
-    assert body["any_of"] == ["authentication", "penalty_decision", "chat_log"]
+    assert body["any_of"] == ["comparison_photo", "authentication", "penalty_decision", "chat_log"]
     assert api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()["status"] == "seller_refused"  # nothing written

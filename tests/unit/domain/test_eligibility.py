@@ -254,6 +254,26 @@ class TestReopening:
         granted = LineHistory(reopen_grants=1, reopened_until=COMPLETED + timedelta(days=30))
         assert ask(pack, o, "return_refund", "no_reason", COMPLETED + MIN, granted).verdict is Verdict.NOT_ELIGIBLE
 
+    def test_a_reopened_sanbao_line_keeps_the_remedy_tiers(self, pack: Pack) -> None:
+        # DESIGN 3.4: past 15 x 24 h from delivery, repair only, in every window a reopening revives.
+        o = order(completed=True, category=Category.SANBAO_DURABLE)
+        late = COMPLETED + timedelta(days=200)
+        granted = LineHistory(after_sale_cases=1, reopen_grants=1, reopened_until=late + timedelta(days=15),
+                              reopened_reason=Reason.QUALITY)
+        assert ask(pack, o, "repair", "quality", late, granted).rule == "reopened"
+        for t in ("refund_only", "return_refund", "exchange"):
+            opt = ask(pack, o, t, "quality", late, granted)
+            assert opt.verdict is Verdict.WINDOW_EXPIRED and opt.rule == "sanbao_durable_quality", t
+
+    def test_a_reopening_is_for_the_reason_it_was_reviewed_on(self, pack: Pack) -> None:
+        o = order(completed=True, category=Category.SANBAO_DURABLE)
+        late = COMPLETED + timedelta(days=200)
+        granted = LineHistory(after_sale_cases=1, reopen_grants=1, reopened_until=late + timedelta(days=15),
+                              reopened_reason=Reason.QUALITY)
+        assert not ask(pack, o, "refund_only", "not_as_described", late, granted).allowed
+        anything = LineHistory(after_sale_cases=1, reopen_grants=1, reopened_until=late + timedelta(days=15))
+        assert ask(pack, o, "refund_only", "not_as_described", late, anything).allowed  # an agent's own reopening
+
 
 offsets = st.integers(min_value=0, max_value=40 * 24 * 60)  # minutes
 

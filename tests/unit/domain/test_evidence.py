@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aftersales.domain import errors
-from aftersales.domain.evidence import MAX_BYTES, check_file, sniff
+from aftersales.domain.evidence import KINDS, MAX_BYTES, check_file, sniff
+from aftersales.domain.policy import Pack
 
 PNG = bytes.fromhex("89504e470d0a1a0a") + b"\x00" * 8
 
@@ -31,8 +32,30 @@ def test_an_unacceptable_upload_names_its_field(kind: str, content: bytes, filen
     assert refused.value.extra["field"] == field
 
 
-def test_a_marketplace_may_name_its_own_kinds() -> None:
-    assert check_file("customs_declaration", PNG, None) == "image/png"
+def test_a_kind_the_product_does_not_know_is_refused_with_the_list() -> None:
+    # Issue 13 point 10: `kind=nonsense` was kept; a rule's `any_of` could never be met by it.
+    with pytest.raises(errors.ValidationFailed) as refused:
+        check_file("nonsense", PNG, None)
+    assert refused.value.extra["allowed"] == list(KINDS)
+    assert "comparison_photo" in refused.value.en and "comparison_photo" in refused.value.zh
+
+
+def test_comparison_photos_are_pictures() -> None:
+    with pytest.raises(errors.BadFile):
+        check_file("comparison_photo", "纯文字".encode(), None)
+    assert check_file("comparison_photo", PNG, "a.png") == "image/png"
+
+
+def test_every_kind_a_rule_asks_for_is_one_a_party_can_name(pack: Pack) -> None:
+    assert pack.evidence_rules
+    for rule in pack.evidence_rules:
+        assert set(rule.any_of) <= set(KINDS), rule.id
+
+
+def test_a_counterfeit_claim_takes_the_seeds_first_kind_of_evidence(pack: Pack) -> None:
+    # Issue 13 point 2: the seed lists 真假对比图 first; the pack had left it out.
+    rule = next(r for r in pack.evidence_rules if r.id == "counterfeit_claim")
+    assert rule.any_of[0] == "comparison_photo" and "真假对比图" in rule.source and "真假对比图" in rule.text.zh
 
 
 @pytest.mark.parametrize(("kind", "content", "filename", "reason"), [

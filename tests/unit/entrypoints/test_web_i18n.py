@@ -52,3 +52,12 @@ def test_the_language_is_asked_then_remembered_then_the_browsers() -> None:
     assert i18n.choose(None, "en", "zh-CN") == "en"
     assert i18n.choose("zh-CN", "en", "en") == "zh-CN"
     assert i18n.choose("fr", None, "de,en;q=0.5") == "en"
+
+
+def test_every_kind_of_evidence_has_its_words_in_both_languages() -> None:
+    from aftersales.domain.evidence import KINDS
+    from aftersales.entrypoints.web.labels import EVIDENCE_KIND
+
+    assert set(EVIDENCE_KIND) == set(KINDS)
+    zh = i18n.Reader("zh-CN", SHANGHAI)
+    assert zh._(EVIDENCE_KIND["comparison_photo"]) == "真假对比图"

@@ -30,7 +30,7 @@ def test_a_counterfeit_claim_is_escalated_with_the_evidence_the_seed_names(w: Wo
     with pytest.raises(errors.EvidenceRequired) as refused:
         w.act(c, "escalate")
     assert "鉴定凭证、行政处罚决定书或卖家承认假货的聊天记录" in refused.value.zh
-    assert refused.value.extra["any_of"] == ["authentication", "penalty_decision", "chat_log"]
+    assert refused.value.extra["any_of"] == ["comparison_photo", "authentication", "penalty_decision", "chat_log"]
     with pytest.raises(errors.EvidenceRequired):  # a photo is not one of them
         w.act(c, "escalate", evidence_ids=(upload(w, BUYER, "photo"),))
     w(cmd.AttachEvidence(actor=SELLER, case_id=c.id, kind="authentication", content=files.pdf()))

@@ -11,6 +11,7 @@ import pytest
 from aftersales.domain import errors
 from aftersales.domain.model import Actor, CaseType, Party, Role, Status
 from aftersales.domain.stores import Store
+from aftersales.domain.transitions import allowed_actions
 from aftersales.services import commands as cmd
 from aftersales.services import queries as q
 from tests import files
@@ -142,6 +143,26 @@ def test_both_parties_asking_to_negotiate_suspends_the_review_for_30_days(w: Wor
     assert after.pause is None and after.status is S.PLATFORM_REVIEW
     assert after.sla_due == end + (due - started.pause.since)
     assert history(w, cid)[-1] == "resume"
+
+
+def test_nothing_but_resuming_acts_on_a_suspended_review(w: World) -> None:
+    # Issue 13 point 3: a ruling was accepted while both parties negotiated (T3 §82-83: 中止处理).
+    cid = in_review(w)
+    w.act(cid, "intervene", LI)
+    w.act(cid, "suspend", LI, kind="negotiation")
+    for who, action, params in ((LI, "rule", {"outcome": "refund", "fault": "seller"}),
+                                (LI, "request_evidence", {"parties": (Party.SELLER,)}),
+                                (OPS, "intervene", {"agent": "wang"}), (LI, "end_evidence_round", {})):
+        with pytest.raises(errors.ReviewSuspended) as refused:
+            w.act(cid, action, who, **params)
+        assert refused.value.code == "illegal_transition" and refused.value.extra["reason"] == "review_suspended"
+        assert "第八十二" in refused.value.zh and "中止" in refused.value.zh and "T3" in refused.value.en
+    case = w.get(cid)
+    assert case.pause is not None and case.ruling is None
+    for role in (Role.AGENT, Role.BUYER, Role.SELLER):
+        assert set(allowed_actions(case, role)) <= {"resume", "withdraw"}, role
+    assert w.act(cid, "resume", SELLER).pause is None
+    assert w.act(cid, "rule", LI, outcome="reject").status is S.CLOSED
 
 
 def test_a_suspension_withdrawn_closes_the_dispute_and_its_clock(w: World) -> None:

@@ -361,6 +361,9 @@ line_reopenings = Table(
     Column("granted_by_role", String(16), nullable=False),
     Column("granted_by", String(64), nullable=False),
     Column("note", Text),
+    # The reason a buyer's request was reviewed on: the reopening is for that claim. Null for an
+    # agent's own reopening of every problem with the goods.
+    Column("reason", String(20)),
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     Index("ix_line_reopenings_line", "order_id", "line_id"),
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from aftersales.domain.clauses import Finding
 from aftersales.domain.model import Category, Order, Reopening
@@ -88,11 +88,14 @@ class ReopeningOut(BaseModel):
     days: int
     granted_by: dict[str, str]
     note: str | None
+    reason: str | None = Field(None, description="the reason the reviewed request was for; null: every problem "
+                               "with the goods (an agent's own reopening)")
 
     @classmethod
     def from_reopening(cls, g: Reopening, pack: Pack) -> ReopeningOut:
         return cls(order_id=g.order_id, line_id=g.line_id, granted_at=shown(g.granted_at, pack.zone),
-                   until=shown(g.until, pack.zone), days=g.days, granted_by=who(g.granted_by), note=g.note)
+                   until=shown(g.until, pack.zone), days=g.days, granted_by=who(g.granted_by), note=g.note,
+                   reason=g.reason.value if g.reason else None)
 
 
 class ReopeningList(BaseModel):

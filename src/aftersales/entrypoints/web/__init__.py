@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from aftersales.domain import errors
-from aftersales.domain.policy import Text
+from aftersales.domain.model import Text
 
 STATIC = "/static/web"
 

@@ -14,8 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
 from aftersales.domain import errors
-from aftersales.domain.model import Case, CaseType, Reason, Role, Status
-from aftersales.domain.policy import Text
+from aftersales.domain.model import Case, CaseType, Reason, Role, Status, Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer

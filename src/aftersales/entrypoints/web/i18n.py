@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.pofile import read_po
 
+from aftersales.domain.model import Text
 from aftersales.domain.money import format_fen
-from aftersales.domain.policy import Text
 from aftersales.domain.timecalc import Duration
 
 LANGS = ("zh-CN", "en")

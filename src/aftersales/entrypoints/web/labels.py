@@ -105,6 +105,7 @@ LEG = {
 # The kinds of evidence a party names for a file (domain/evidence.py KINDS).
 EVIDENCE_KIND = {
     "photo": N_("Photo"),
+    "comparison_photo": N_("Genuine-vs-fake comparison photos"),
     "chat_log": N_("Chat log"),
     "inspection_report": N_("Inspection report"),
     "authentication": N_("Brand authentication"),

@@ -16,7 +16,8 @@ from aftersales.bootstrap import System
 from aftersales.domain import errors
 from aftersales.domain.clauses import Finding
 from aftersales.domain.errors import InvalidPolicy
-from aftersales.domain.policy import Pack, Text
+from aftersales.domain.model import Text
+from aftersales.domain.policy import Pack
 from aftersales.domain.store_policy import parse
 from aftersales.domain.stores import StorePolicy
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, viewer

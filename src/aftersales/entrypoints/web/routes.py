@@ -15,9 +15,8 @@ from aftersales.bootstrap import System
 from aftersales.domain import appeals, errors
 from aftersales.domain.eligibility import Verdict
 from aftersales.domain.inputs import CaseRequest
-from aftersales.domain.model import Actor, Case, CaseType, Reason, Role, Status
+from aftersales.domain.model import Actor, Case, CaseType, Reason, Role, Status, Text
 from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
-from aftersales.domain.policy import Text
 from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.cases import deadline_text
 from aftersales.entrypoints.web.pages import (

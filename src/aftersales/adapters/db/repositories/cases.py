@@ -15,7 +15,7 @@ from aftersales.adapters.db.repositories.base import Repository
 from aftersales.adapters.db.rows import case_to_row, event_to_row, row_to_case, row_to_event
 from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
-from aftersales.domain.model import Case, Event, Phase
+from aftersales.domain.model import Case, Event, Phase, Reason
 
 _c = t.cases.c
 _CASE_GET = select(t.cases).where(_c.id == bindparam("id"))
@@ -33,6 +33,8 @@ _LINE_HISTORY = select(
     select(func.max(_r.until)).where(_REOPEN_OF_LINE).scalar_subquery(),
     func.count(_c.ruled_at),
     func.coalesce(func.sum(sql_case((_c.kind == "reopening", 1), else_=0)), 0),
+    # The reason of the reopening that ends last: the one in force.
+    select(_r.reason).where(_REOPEN_OF_LINE).order_by(_r.until.desc(), _r.id.desc()).limit(1).scalar_subquery(),
 ).where(_c.order_id == bindparam("o"), _c.line_id == bindparam("l"), _c.id != bindparam("x"))
 _ORDER_REFUNDED = select(func.coalesce(func.sum(_c.refunded), 0)).where(
     _c.order_id == bindparam("o"), _c.id != bindparam("x"))
@@ -116,11 +118,11 @@ class SqlCases(Repository):
         return [row_to_event(r) for r in found]
 
     def line_history(self, order_id: str, line_id: str, exclude_case: str | None = None) -> LineHistory:
-        open_id, after_sale, refunded, grants, until, ruled, reopenings = self.tx.conn.execute(
+        open_id, after_sale, refunded, grants, until, ruled, reopenings, reason = self.tx.conn.execute(
             _LINE_HISTORY, {"o": order_id, "l": line_id, "x": exclude_case or ""}
         ).one()
         return LineHistory(open_id, int(after_sale), int(grants), int(refunded), _aware(until), int(ruled),
-                           int(reopenings))
+                           int(reopenings), Reason(reason) if reason else None)
 
     def order_refunded(self, order_id: str, exclude_case: str | None = None) -> int:
         return int(self.tx.conn.execute(_ORDER_REFUNDED, {"o": order_id, "x": exclude_case or ""}).scalar_one())
