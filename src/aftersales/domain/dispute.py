@@ -40,7 +40,8 @@ class Pause:
     ("negotiation"), or while one party (``by``) goes to court or the police: first waiting
     for proof that the proceedings were accepted ("proceedings"), then for their outcome
     ("proceedings_proven"). It ends at ``until`` unless ended before; the SLA left when it
-    began (``sla_left``, seconds) is given back when it ends."""
+    began (``sla_left``, seconds of business time: the SLA counts business days) is given back
+    when it ends. A pause stored before business time was counted says ``clock`` "natural"."""
 
     kind: str
     parties: tuple[Party, ...]
@@ -49,6 +50,7 @@ class Pause:
     until: datetime
     sla_left: int
     by: Party | None = None  # who reported the proceedings
+    clock: str = "business"
 
     @property
     def action(self) -> str:
@@ -58,10 +60,10 @@ class Pause:
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "parties": [p.value for p in self.parties], "note": self.note,
                 "since": self.since.isoformat(), "until": self.until.isoformat(), "sla_left": self.sla_left,
-                "by": self.by.value if self.by else None}
+                "by": self.by.value if self.by else None, "clock": self.clock}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Pause:
         return cls(str(d["kind"]), tuple(Party(p) for p in d.get("parties") or ()), d.get("note"),
                    datetime.fromisoformat(d["since"]), datetime.fromisoformat(d["until"]), int(d["sla_left"]),
-                   Party(d["by"]) if d.get("by") else None)
+                   Party(d["by"]) if d.get("by") else None, str(d.get("clock") or "natural"))

@@ -13,7 +13,7 @@ from aftersales.domain import errors, wording
 from aftersales.domain.dispute import Pause
 from aftersales.domain.inputs import Context, Params
 from aftersales.domain.model import Actor, Case, Party, Role, Status, Text
-from aftersales.domain.timecalc import Duration, Unit, add
+from aftersales.domain.timecalc import Duration, Unit, add, add_business_seconds, business_seconds
 from aftersales.domain.transitions import Transition
 
 
@@ -74,8 +74,19 @@ def check_suspended(case: Case, action: str, ctx: Context) -> None:
         reason="review_suspended", rule=key, until=pause.until.isoformat(), pause=pause.kind)
 
 
-def _sla_left(case: Case, at: datetime) -> int:
-    return max(0, int((case.sla_due - at).total_seconds())) if case.sla_due is not None else 0
+def _sla_left(case: Case, at: datetime, ctx: Context) -> int:
+    """The SLA left at ``at``, in business time: a pause gives back what the business-day clock
+    had left, so the due falls in business time whatever days off the pause spans (DESIGN 3.3)."""
+    if case.sla_due is None:
+        return 0
+    return business_seconds(at, case.sla_due, ctx.pack.zone, ctx.calendar)
+
+
+def _given_back(pause: Pause, at: datetime, ctx: Context) -> datetime:
+    """Where the SLA falls due when the review goes on at ``at`` with what the pause kept."""
+    if pause.clock == "natural":  # a pause stored before business time was counted
+        return at + timedelta(seconds=pause.sla_left)
+    return add_business_seconds(at, pause.sla_left, ctx.pack.zone, ctx.calendar).at
 
 
 def _request_evidence(
@@ -90,28 +101,28 @@ def _request_evidence(
                                       field="parties")
     length = Duration(p.hours, Unit.HOURS) if p.hours else ctx.pack.review.evidence_round
     until = add(at, length, ctx.pack.zone, ctx.calendar).at
-    pause = Pause("evidence", tuple(dict.fromkeys(p.parties)), p.note, at, until, _sla_left(case, at))
-    _pause(case, pause, "evidence_round")
+    pause = Pause("evidence", tuple(dict.fromkeys(p.parties)), p.note, at, until, _sla_left(case, at, ctx))
+    _pause(case, pause, "evidence_round", ctx)
     return None
 
 
-def _pause(case: Case, pause: Pause, rule: str) -> None:
+def _pause(case: Case, pause: Pause, rule: str, ctx: Context) -> None:
     """Stop the review's clock: the pause's end is the case's deadline, and the SLA's due
     moves to where it will stand if the pause runs its course."""
     case.pause = pause
     case.deadline, case.deadline_action, case.deadline_rule = pause.until, pause.action, rule
     case.deadline_provisional = False
-    case.sla_due = pause.until + timedelta(seconds=pause.sla_left)
+    case.sla_due = _given_back(pause, pause.until, ctx)
     case.entry += 1  # re-armed: a timer of the entry before is stale
 
 
-def _unpause(case: Case, at: datetime) -> Pause:
+def _unpause(case: Case, at: datetime, ctx: Context) -> Pause:
     """The review goes on at ``at``: the SLA left when the pause began counts from now."""
     pause = case.pause
     assert pause is not None
     case.pause = None
     case.deadline = case.deadline_action = case.deadline_rule = None
-    case.sla_due = at + timedelta(seconds=pause.sla_left)
+    case.sla_due = _given_back(pause, at, ctx)
     case.entry += 1
     return pause
 
@@ -122,7 +133,7 @@ def _end_evidence_round(
     if case.pause is None or case.pause.kind != "evidence":
         raise errors.IllegalTransition("no evidence round is running", "当前没有进行中的举证")
     handling(case, actor, ctx)
-    _unpause(case, at)
+    _unpause(case, at, ctx)
     return None
 
 
@@ -143,7 +154,7 @@ def _suspend(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Contex
                                    "只有提起诉讼或报案的一方可以提交受理凭证")
         until = add(pause.since, review.proceedings_limit, ctx.pack.zone, ctx.calendar).at
         _pause(case, Pause("proceedings_proven", pause.parties, p.note or pause.note, pause.since, until,
-                           pause.sla_left, pause.by), "proceedings_limit")
+                           pause.sla_left, pause.by, pause.clock), "proceedings_limit", ctx)
         return None
     if pause is not None:
         raise errors.IllegalTransition("an evidence round or a suspension is already running",
@@ -154,13 +165,13 @@ def _suspend(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Contex
             return None
         case.suspend_asked = None
         until = add(at, review.negotiation, ctx.pack.zone, ctx.calendar).at
-        _pause(case, Pause("negotiation", (Party.BUYER, Party.SELLER), p.note, at, until, _sla_left(case, at)),
-               "negotiation")
+        _pause(case, Pause("negotiation", (Party.BUYER, Party.SELLER), p.note, at, until,
+                           _sla_left(case, at, ctx)), "negotiation", ctx)
         return None
     if p.kind == "proceedings":
         until = add(at, review.proceedings_proof, ctx.pack.zone, ctx.calendar).at
-        _pause(case, Pause("proceedings", tuple(x for x in (party,) if x), p.note, at, until, _sla_left(case, at),
-                           party), "proceedings_proof")
+        _pause(case, Pause("proceedings", tuple(x for x in (party,) if x), p.note, at, until,
+                           _sla_left(case, at, ctx), party), "proceedings_proof", ctx)
         return None
     raise errors.ValidationFailed("kind must be negotiation or proceedings", "中止类型须为自行协商或诉讼/报案",
                                   field="kind")
@@ -174,7 +185,7 @@ def _resume(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
     if _party(actor) is not None and case.pause.kind != "negotiation":
         raise errors.Forbidden("an agent resumes a dispute held for proceedings", "诉讼或报案中止的纠纷由客服恢复处理")
     handling(case, actor, ctx)
-    _unpause(case, at)
+    _unpause(case, at, ctx)
     return None
 
 

@@ -10,7 +10,7 @@ import calendar as calendar_module
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -131,6 +131,47 @@ def add(start: datetime, duration: Duration, zone: ZoneInfo, calendar: BusinessC
         day = _next_workday(day, calendar)
         provisional = provisional or not calendar.covers(day.year)
     return Deadline(datetime.combine(day, clock, tzinfo=zone), provisional)
+
+
+def _midnight(day: date, zone: ZoneInfo) -> datetime:
+    """Local 00:00 of ``day`` as a UTC instant: arithmetic between aware times of one zone is
+    on the wall clock in Python, and a day with a DST change is not 24 hours long."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def business_seconds(start: datetime, end: datetime, zone: ZoneInfo, calendar: BusinessCalendar) -> int:
+    """How much of [start, end) falls on workdays (whole local days, as business days count),
+    in seconds: what a business-day clock has run between the two instants."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    total = timedelta(0)
+    day = start.astimezone(zone).date()
+    while end > start:
+        day_start, day_end = _midnight(day, zone), _midnight(day + timedelta(days=1), zone)
+        if day_start >= end:
+            break
+        if calendar.is_workday(day):
+            total += min(end, day_end) - max(start, day_start)
+        day += timedelta(days=1)
+    return int(total.total_seconds())
+
+
+def add_business_seconds(start: datetime, seconds: int, zone: ZoneInfo, calendar: BusinessCalendar) -> Deadline:
+    """The instant ``seconds`` of business time after ``start``: time on days off does not count,
+    so a business-day clock given back after a pause ends inside business time (DESIGN 3.3)."""
+    if start.tzinfo is None:
+        raise ValueError("deadline arithmetic needs an aware datetime")
+    left, cursor = timedelta(seconds=max(seconds, 0)), start.astimezone(UTC)
+    day = start.astimezone(zone).date()
+    provisional = not calendar.covers(day.year)
+    for _ in range(366 * 5):
+        day_end = _midnight(day + timedelta(days=1), zone)
+        if calendar.is_workday(day):
+            if left <= day_end - cursor:
+                return Deadline((cursor + left).astimezone(zone), provisional)
+            left -= day_end - cursor
+        cursor, day = day_end, day + timedelta(days=1)
+        provisional = provisional or not calendar.covers(day.year)
+    raise ValueError(f"no end to {seconds} s of business time after {start}")
 
 
 def _next_workday(day: date, calendar: BusinessCalendar) -> date:

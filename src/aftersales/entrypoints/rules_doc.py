@@ -89,7 +89,9 @@ def pack_section(pack: Pack) -> list[str]:
         f"- Time zone: `{pack.zone.key}`; business days: `{pack.calendar}` calendar",
         f"- After-sale claims: {attempts}",
         f"- Platform review SLA: `{pack.intervention_sla}` ({CLOCK[pack.intervention_sla.unit.value]}) — "
-        f"{pack.sources['intervention.sla']}",
+        f"{pack.sources['intervention.sla']}. An evidence round or a suspension stops it; when the review goes "
+        "on, the SLA gets back the business time it had left, so its due always falls on a workday; while a "
+        "suspension runs, nothing but resuming it (and the buyer's withdrawal) acts on the review",
         *(f"- {label}: `{getattr(pack.review, key)}` ({CLOCK[getattr(pack.review, key).unit.value]}) — "
           f"{pack.sources['intervention.' + key]}" for key, label in REVIEW_LABELS.items()),
         f"- Return-fee compensation cap: {format_fen(pack.compensation_cap)} — "

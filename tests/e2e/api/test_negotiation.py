@@ -71,7 +71,9 @@ def test_the_review_over_http_notes_for_the_platform_and_one_agent_at_a_time(api
     assert r.status_code == 200, r.text
     case = r.json()
     assert case["pause"]["kind"] == "evidence" and case["pause"]["until"] == "2026-03-07T10:00:00+08:00"
-    assert case["deadline_action"] == "end_evidence_round" and case["sla_due"] == "2026-03-11T10:00:00+08:00"
+    # 48 business hours were left (Thursday from 10:00, Friday, Monday to 10:00); the round ends on a
+    # Saturday, so they count from Monday 00:00 and run out as Tuesday ends.
+    assert case["deadline_action"] == "end_evidence_round" and case["sla_due"] == "2026-03-11T00:00:00+08:00"
 
     r = api.post(f"/api/v1/cases/{cid}/messages", "agent:a1", {"text": "先看卖家的质检报告", "private": True})
     assert r.status_code == 201 and r.json()["kind"] == "note", r.text

@@ -8,7 +8,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aftersales.domain.errors import InvalidPolicy
-from aftersales.domain.timecalc import Duration, Unit, WeekdayCalendar, add, next_local_midnight
+from aftersales.domain.timecalc import (
+    Duration,
+    Unit,
+    WeekdayCalendar,
+    add,
+    add_business_seconds,
+    business_seconds,
+    next_local_midnight,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -119,3 +127,50 @@ def test_deadlines_never_move_earlier_when_the_start_moves_later(a: datetime, b:
 @given(instants, durations, st.sampled_from([SH, BERLIN]))
 def test_a_deadline_is_never_before_its_start(a: datetime, d: Duration, zone: ZoneInfo) -> None:
     assert add(a, d, zone, CAL).at >= a
+
+
+# --- business time: what a business-day clock has run, and where what is left of it ends ---
+
+def test_business_time_counts_only_workdays() -> None:
+    # Thursday 12:00 to Monday 10:00: 12 h on Thursday, 24 on Friday, none at the weekend, 10 on Monday.
+    assert business_seconds(at("2026-03-05T12:00:00+08:00"), at("2026-03-09T10:00:00+08:00"), SH, CAL) == 46 * 3600
+    assert business_seconds(at("2026-03-07T12:00:00+08:00"), at("2026-03-08T12:00:00+08:00"), SH, CAL) == 0
+    assert business_seconds(at("2026-03-09T10:00:00+08:00"), at("2026-03-05T12:00:00+08:00"), SH, CAL) == 0
+
+
+def test_business_time_left_ends_on_a_workday() -> None:
+    # Issue 13 point 4: 46 h given back on Saturday count from Monday 00:00.
+    end = add_business_seconds(at("2026-03-07T12:00:00+08:00"), 46 * 3600, SH, CAL)
+    assert end.at == at("2026-03-10T22:00:00+08:00") and not end.provisional
+    assert add_business_seconds(at("2026-03-09T10:00:00+08:00"), 3600, SH, CAL).at == at("2026-03-09T11:00:00+08:00")
+
+
+def test_business_time_through_a_year_without_data_is_provisional() -> None:
+    class Covers2026(WeekdayCalendar):
+        def covers(self, year: int) -> bool:
+            return year == 2026
+
+    assert add_business_seconds(at("2026-12-31T12:00:00+08:00"), 20 * 3600, SH, Covers2026()).provisional
+
+
+@given(instants, st.integers(0, 30 * 24 * 3600), st.sampled_from([SH, BERLIN]))
+def test_business_time_given_back_is_the_time_that_was_left(a: datetime, seconds: int, zone: ZoneInfo) -> None:
+    end = add_business_seconds(a, seconds, zone, CAL).at
+    assert end >= a
+    assert business_seconds(a, end, zone, CAL) == seconds
+    # Time left is spent on workdays: unless nothing was left, the end is within one (or its midnight).
+    local = (end - timedelta(microseconds=1)).astimezone(zone)
+    assert seconds == 0 or CAL.is_workday(local.date())
+
+
+def test_business_time_is_elapsed_time_on_a_day_with_a_dst_change() -> None:
+    # 29 March 2026 is a Sunday in Berlin; 30 October 2022 was a Sunday too. A Monday-to-Friday
+    # calendar never counts them, so take a calendar whose workdays are every day.
+    class Every(WeekdayCalendar):
+        def is_workday(self, day: date) -> bool:
+            return True
+
+    day = business_seconds(at("2026-03-29T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"), BERLIN, Every())
+    assert day == 23 * 3600
+    assert add_business_seconds(at("2026-03-29T00:00:00+01:00"), 23 * 3600, BERLIN, Every()).at == at(
+        "2026-03-30T00:00:00+02:00")
