@@ -12,14 +12,18 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aftersales.domain import store_policy
-from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass
+from aftersales.domain.model import REASON_CLASS, Case, CaseType, Freight, Order, Party, ReasonClass, RulingOutcome
 from aftersales.domain.policy import Pack
 from aftersales.domain.stores import Store
 
 
 def _legs(case: Case, order: Order) -> tuple[bool, bool, bool]:
     """(return, outbound, replacement): which legs the case has at all."""
-    has_return = case.type.has_return
+    # A ruling to refund without a return leaves a return case with no return leg, unless the
+    # goods were already sent back (DESIGN 3.5: a leg is null where the case has no such leg).
+    ruled_no_return = (case.ruling is not None and case.ruling.outcome is RulingOutcome.REFUND
+                       and case.return_shipment is None)
+    has_return = case.type.has_return and not ruled_no_return
     # The outbound leg is in question only where goods are refunded after they were sent.
     has_outbound = case.type.refunds_goods and order.shipped_at is not None and order.shipped_at <= case.opened_at
     return has_return, has_outbound, case.type.has_replacement

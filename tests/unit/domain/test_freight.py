@@ -64,6 +64,16 @@ def test_the_seller_bears_every_leg_of_its_fault_and_pays_the_return_back_capped
     assert f.compensation == pack.compensation_cap == 3000
 
 
+@pytest.mark.parametrize("fault", [Party.SELLER, None])
+def test_a_refund_ruled_without_a_return_has_no_return_leg(pack: Pack, fault: Party | None) -> None:
+    # Issue 13 point 5: DESIGN 3.5, a leg is null where the case has no such leg.
+    ruling = Ruling(RulingOutcome.REFUND, 2500, fault, None, "a", OPENED)
+    f = freight.settle(replace(case(r=Reason.QUALITY), ruling=ruling), order(), pack)
+    assert (f.return_leg, f.outbound_leg, f.compensation) == (None, Party.SELLER, 0)
+    sent_back = replace(case(r=Reason.QUALITY), ruling=ruling, return_shipment=Shipment("SF", "SF1", 1200, OPENED))
+    assert freight.settle(sent_back, order(), pack).return_leg is Party.SELLER
+
+
 def test_a_rulings_fault_decides_every_leg(pack: Pack) -> None:
     ruled = replace(case(r=Reason.QUALITY), ruling=Ruling(RulingOutcome.REJECT, None, Party.BUYER, None, "a", OPENED))
     f = freight.settle(ruled, order(), pack)
