@@ -24,7 +24,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import StoredReply, TokenRecord, User
+from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
 
 
 @dataclass
@@ -42,7 +42,7 @@ class _Data:
     replies: dict[tuple[str, str], tuple[StoredReply, datetime]] = field(default_factory=dict)
     tokens: dict[int, tuple[str, TokenRecord]] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
-    failures: list[tuple[str, datetime]] = field(default_factory=list)
+    failures: list[tuple[str, str, datetime]] = field(default_factory=list)
     clock: datetime | None = None
     years: dict[int, YearData] = field(default_factory=dict)
 
@@ -400,14 +400,25 @@ class _Users(_Repo):
     def of_store(self, store_id: str) -> list[User]:
         return sorted((u for u in self.d.users.values() if u.store_id == store_id), key=lambda u: u.name)
 
-    def fail(self, name: str, at: datetime) -> None:
-        self.d.failures.append((name, at))
+    def fail(self, name: str, source: str, at: datetime) -> None:
+        self.d.failures.append((name, source, at))
 
     def failures_since(self, name: str, since: datetime) -> int:
-        return sum(1 for n, at in self.d.failures if n == name and at > since)
+        return sum(1 for n, _s, at in self.d.failures if n == name and at > since)
 
-    def clear_failures(self, name: str) -> None:
-        self.d.failures = [(n, at) for n, at in self.d.failures if n != name]
+    def source_failures_since(self, source: str, since: datetime) -> int:
+        return sum(1 for _n, s, at in self.d.failures if s == source and at > since)
+
+    def clear_failures(self, name: str, source: str) -> None:
+        self.d.failures = [f for f in self.d.failures if (f[0], f[1]) != (name, source)]
+
+    def busiest(self, since: datetime, at_least: int, by: str, limit: int = 50) -> list[FailedSignIns]:
+        groups: dict[str, list[datetime]] = {}
+        for n, s, at in self.d.failures:
+            if at > since:
+                groups.setdefault(s if by == "source" else n, []).append(at)
+        found = [FailedSignIns(k, len(v), min(v)) for k, v in groups.items() if len(v) >= at_least]
+        return sorted(found, key=lambda f: (-f.failures, f.key))[:limit]
 
 
 class _System(_Repo):

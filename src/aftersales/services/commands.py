@@ -279,10 +279,12 @@ class AddUser(Command[User]):
 
 @dataclass(frozen=True, kw_only=True)
 class SignIn(Command[Session]):
-    """A session for a member of staff whose password matches; locked after repeated failures."""
+    """A session for a member of staff whose password matches. Repeated failures lock the
+    source they came from, never the name: a stranger cannot lock out a member of staff."""
 
     name: str
     password: str
+    source: str = ""  # the client's address, as the server saw it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -72,6 +72,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     c.AddUser: identity.add_user,
     q.StoreTeam: identity.store_team,
     c.SignIn: identity.sign_in,
+    q.SignInDelay: identity.sign_in_delay,
     c.IssueLoginLink: identity.issue_login_link,
     c.RedeemLoginLink: identity.redeem_login_link,
     c.SignOut: identity.sign_out,

@@ -8,6 +8,7 @@ every process. Signing out everywhere revokes every session of the user.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from aftersales.domain import access, errors
@@ -15,14 +16,15 @@ from aftersales.domain.model import Actor, Role
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
+from aftersales.services.lockout import LOCKOUT_FAILURES, LOCKOUT_WINDOW, SLOWED_ANSWER, SLOWED_NAME_FAILURES
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.system import token_hash
 from aftersales.services.values import IssuedToken, Session, TokenRecord, User
 
+log = logging.getLogger(__name__)
+
 SESSION_LIFETIME = timedelta(hours=12)
 LINK_LIFETIME = timedelta(minutes=10)  # DESIGN 3.8
-LOCKOUT_FAILURES = 10  # failed sign-ins for one name …
-LOCKOUT_WINDOW = timedelta(minutes=15)  # … within this long lock it until the oldest ages out
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # argon2 hashes anything; a bound keeps a sign-in from being a CPU sink
 
@@ -63,23 +65,36 @@ def sign_in(cmd: c.SignIn, uow: UnitOfWork, deps: Deps) -> Session:
     """The same answer for an unknown name and a wrong password, and failures counted for
     both, so the form tells a guesser nothing about which names exist."""
     now = deps.wall_clock.now()
+    name, source = cmd.name[:64], cmd.source[:64]
     wrong = errors.Unauthorized("the name or the password is wrong", "用户名或密码错误")
     with uow.read():
-        locked = uow.users.failures_since(cmd.name, now - LOCKOUT_WINDOW) >= LOCKOUT_FAILURES
+        from_source = uow.users.source_failures_since(source, now - LOCKOUT_WINDOW)
         user = uow.users.by_name(cmd.name)
-    if locked:
+    if from_source >= LOCKOUT_FAILURES:
+        # Not recorded: a locked source does not keep its own lock going, nor fill the table.
+        minutes = LOCKOUT_WINDOW.seconds // 60
         raise errors.AccountLocked(
-            f"too many failed sign-ins: try again in {LOCKOUT_WINDOW.seconds // 60} minutes",
-            f"登录失败次数过多,请 {LOCKOUT_WINDOW.seconds // 60} 分钟后再试")
+            f"too many failed sign-ins from your address: try again in {minutes} minutes",
+            f"您所在地址的登录失败次数过多,请 {minutes} 分钟后再试")
     ok = user is not None and len(cmd.password) <= MAX_PASSWORD and deps.passwords.verify(user.password_hash,
                                                                                            cmd.password)
     if not ok or user is None:
         with uow.transaction():
-            uow.users.fail(cmd.name[:64], now)
+            uow.users.fail(name, source, now)
+        if from_source + 1 == LOCKOUT_FAILURES:
+            log.warning("sign-ins from %r locked for %s after %d failures (the last for %r)",
+                        source, LOCKOUT_WINDOW, LOCKOUT_FAILURES, name)
         raise wrong
     with uow.transaction():
-        uow.users.clear_failures(user.name)
+        # Only this source's failures: a right password elsewhere must not unlock an attacker.
+        uow.users.clear_failures(user.name, source)
         return _open_session(uow, deps, actor_of(user), user.id)
+
+
+def sign_in_delay(query: q.SignInDelay, uow: UnitOfWork, deps: Deps) -> float:
+    with uow.read():
+        failed = uow.users.failures_since(query.name[:64], deps.wall_clock.now() - LOCKOUT_WINDOW)
+    return SLOWED_ANSWER if failed >= SLOWED_NAME_FAILURES else 0.0
 
 
 def _open_session(uow: UnitOfWork, deps: Deps, actor: Actor, user_id: int | None) -> Session:

@@ -19,7 +19,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import StoredReply, TokenRecord, User
+from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
 
 
 class Clock(Protocol):
@@ -290,13 +290,27 @@ class UserRepository(Protocol):
         """A store's team, by name."""
         ...
 
-    def fail(self, name: str, at: datetime) -> None:
-        """Record a failed sign-in for this name (known or not, so a probe learns nothing)."""
+    def fail(self, name: str, source: str, at: datetime) -> None:
+        """Record a failed sign-in for this name (known or not, so a probe learns nothing) from
+        this source (the client's address)."""
         ...
 
-    def failures_since(self, name: str, since: datetime) -> int: ...
+    def failures_since(self, name: str, since: datetime) -> int:
+        """Failures for this name from every source."""
+        ...
 
-    def clear_failures(self, name: str) -> None: ...
+    def source_failures_since(self, source: str, since: datetime) -> int:
+        """Failures from this source for every name."""
+        ...
+
+    def clear_failures(self, name: str, source: str) -> None:
+        """Forget this name's failures from this source (a right password from there)."""
+        ...
+
+    def busiest(self, since: datetime, at_least: int, by: str, limit: int = 50) -> list[FailedSignIns]:
+        """Sources (``by="source"``) or names (``by="name"``) with at least ``at_least``
+        failures since then, most first."""
+        ...
 
 
 class SystemRepository(Protocol):

@@ -24,6 +24,14 @@ class Authenticate(Request[Actor]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SignInDelay(Request[float]):
+    """How many seconds to hold the answer to a sign-in for this name: more than none once the
+    name has failed often from anywhere, so guessing it from many sources stays slow."""
+
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class AuthenticateSession(Request[Actor]):
     """Who a page session speaks for; Unauthorized for an unknown, ended or expired one."""
 

@@ -12,6 +12,7 @@ from typing import Any
 from aftersales.domain import access, errors
 from aftersales.domain.model import Actor, Role
 from aftersales.services import commands as c
+from aftersales.services import lockout
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
@@ -83,12 +84,13 @@ def operator_overview(query: q.OperatorOverview, uow: UnitOfWork, deps: Deps) ->
         stores = uow.stores.all(200)
         years = sorted(y.year for y in uow.system.calendar_years())
         provisional = uow.cases.provisional_open()
+        locks = lockout.sign_in_locks(uow, deps)
     per_day = {first + timedelta(days=i): 0 for i in range(query.days)}
     for at in fired:
         day = at.astimezone(zone).date()
         if day in per_day:
             per_day[day] += 1
-    return Overview(counts, [(d.isoformat(), n) for d, n in per_day.items()], stores, years, provisional)
+    return Overview(counts, [(d.isoformat(), n) for d, n in per_day.items()], stores, years, provisional, locks)
 
 
 def intervention_queue(query: q.InterventionQueue, uow: UnitOfWork, deps: Deps) -> Page[QueueItem]:

@@ -4,7 +4,7 @@ list, API tokens, stored idempotent replies."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
@@ -104,3 +104,22 @@ class Overview:
     stores: list[Store]
     calendar_years: list[int]
     provisional_open: int
+    sign_in_locks: SignInLocks | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailedSignIns:
+    """Failed sign-ins within the lockout window from one source, or for one name."""
+
+    key: str  # the source's address, or the name
+    failures: int
+    first_at: datetime  # the oldest in the window: the lock lifts when enough of them age out
+
+
+@dataclass(frozen=True, slots=True)
+class SignInLocks:
+    """Sources refused for now, and names whose answers are slowed (never locked)."""
+
+    until: dict[str, datetime]  # source → when its lock lifts at the latest
+    sources: list[FailedSignIns] = field(default_factory=list)
+    names: list[FailedSignIns] = field(default_factory=list)

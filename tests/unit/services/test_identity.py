@@ -46,15 +46,45 @@ def test_the_password_is_kept_only_as_its_hash(dispatch: Dispatcher) -> None:
     assert PASSWORD not in user.password_hash and user.password_hash.startswith("$argon2")
 
 
-def test_ten_failures_in_fifteen_minutes_lock_the_name_even_for_the_right_password(
-        dispatch: Dispatcher, wall: ManualClock) -> None:
+def test_ten_failures_lock_the_source_not_the_name(dispatch: Dispatcher, wall: ManualClock) -> None:
     for _ in range(10):
         with pytest.raises(errors.Unauthorized):
-            dispatch(c.SignIn(name="s1-owner", password="guess"))
+            dispatch(c.SignIn(name="s1-owner", password="guess", source="203.0.113.7"))
+    with pytest.raises(errors.AccountLocked) as locked:
+        dispatch(c.SignIn(name="s1-owner", password=PASSWORD, source="203.0.113.7"))
+    assert "地址" in locked.value.zh and "address" in locked.value.en
+    with pytest.raises(errors.AccountLocked):  # for every name it tries
+        dispatch(c.SignIn(name="other", password="guess", source="203.0.113.7"))
+    # The member of staff, from where they work, is not locked out by a stranger.
+    assert dispatch(c.SignIn(name="s1-owner", password=PASSWORD, source="198.51.100.2")).actor.id == "s1"
+    # ... and signing in there does not unlock the stranger.
     with pytest.raises(errors.AccountLocked):
-        dispatch(c.SignIn(name="s1-owner", password=PASSWORD))
+        dispatch(c.SignIn(name="s1-owner", password=PASSWORD, source="203.0.113.7"))
     wall.set(NOW + timedelta(minutes=16))
-    assert dispatch(c.SignIn(name="s1-owner", password=PASSWORD)).actor.id == "s1"
+    assert dispatch(c.SignIn(name="s1-owner", password=PASSWORD, source="203.0.113.7")).actor.id == "s1"
+
+
+def test_a_name_failed_from_many_sources_is_slowed_never_locked(dispatch: Dispatcher) -> None:
+    assert dispatch(q.SignInDelay(name="s1-owner")) == 0.0
+    for i in range(10):
+        with pytest.raises(errors.Unauthorized):
+            dispatch(c.SignIn(name="s1-owner", password="guess", source=f"203.0.113.{i}"))
+    assert dispatch(q.SignInDelay(name="s1-owner")) >= 1.0
+    assert dispatch(q.SignInDelay(name="someone-else")) == 0.0
+    assert dispatch(c.SignIn(name="s1-owner", password=PASSWORD, source="203.0.113.1")).actor.id == "s1"
+
+
+def test_the_operator_sees_locked_sources_and_slowed_names(dispatch: Dispatcher) -> None:
+    for _ in range(10):
+        with pytest.raises(errors.Unauthorized):
+            dispatch(c.SignIn(name="s1-owner", password="guess", source="203.0.113.7"))
+    with pytest.raises(errors.Unauthorized):
+        dispatch(c.SignIn(name="s1-owner", password="guess", source="198.51.100.2"))
+    locks = dispatch(q.OperatorOverview(actor=OPERATOR)).sign_in_locks
+    assert locks is not None
+    assert [(f.key, f.failures) for f in locks.sources] == [("203.0.113.7", 10)]
+    assert locks.until["203.0.113.7"] == NOW + timedelta(minutes=15)
+    assert [(f.key, f.failures) for f in locks.names] == [("s1-owner", 11)]
 
 
 def test_an_unknown_name_is_answered_as_a_wrong_password(dispatch: Dispatcher) -> None:

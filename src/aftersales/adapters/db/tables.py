@@ -273,8 +273,11 @@ login_failures = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(64), nullable=False),
+    # The address the attempt came from, as the server saw it (behind a proxy: see README).
+    Column("source", String(64), nullable=False, server_default=""),
     Column("at", UTCDateTime, nullable=False),
     Index("ix_login_failures_name_at", "name", "at"),
+    Index("ix_login_failures_source_at", "source", "at"),
 )
 
 evidence = Table(

@@ -3,6 +3,7 @@ options, the store's workbench and the agents' queue."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -85,9 +86,14 @@ async def login(request: Request) -> Response:
     who.session = None  # a sign-in form is checked against its own cookie, not an old session
     fields = await form(request, who)
     name = fields.get("name", "").strip()
+    source = request.client.host if request.client is not None else ""
+    # Held here, not in a worker thread: a slowed name must not tie up the thread pool.
+    delay = await run_in_threadpool(_sys(request).dispatch, q.SignInDelay(name=name))
+    if delay:
+        await asyncio.sleep(delay)
     try:
         session = await run_in_threadpool(_sys(request).dispatch,
-                                          c.SignIn(name=name, password=fields.get("password", "")))
+                                          c.SignIn(name=name, password=fields.get("password", ""), source=source))
     except (errors.Unauthorized, errors.AccountLocked) as exc:
         return _login_page(request, who, status=exc.status, error=_text(exc, who), name=name)
     nxt = fields.get("next", "")

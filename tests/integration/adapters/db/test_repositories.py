@@ -178,3 +178,24 @@ def test_several_workers_fire_each_timer_once(db: Database) -> None:
         for cid in ids:
             actions = [e.action for e in uow.cases.events(cid, 0, 100)]
             assert actions == ["open", "agree"], (cid, actions)
+
+
+def test_failed_sign_ins_count_per_name_and_per_source(db: Database) -> None:
+    uow, t0 = SqlUnitOfWork(db), datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
+    with uow.transaction():
+        for i in range(10):
+            uow.users.fail("s1-owner", "203.0.113.7", t0 + timedelta(seconds=i))
+        uow.users.fail("s1-owner", "198.51.100.2", t0 + timedelta(seconds=20))
+        uow.users.fail("s2-owner", "203.0.113.7", t0 - timedelta(hours=1))  # out of the window
+    since = t0 - timedelta(minutes=15)
+    with uow.read():
+        assert uow.users.failures_since("s1-owner", since) == 11
+        assert uow.users.source_failures_since("203.0.113.7", since) == 10
+        sources = uow.users.busiest(since, 10, by="source")
+        names = uow.users.busiest(since, 10, by="name")
+    assert [(f.key, f.failures, f.first_at) for f in sources] == [("203.0.113.7", 10, t0)]
+    assert [(f.key, f.failures) for f in names] == [("s1-owner", 11)]
+    with uow.transaction():
+        uow.users.clear_failures("s1-owner", "198.51.100.2")
+    with uow.read():
+        assert uow.users.failures_since("s1-owner", since) == 10

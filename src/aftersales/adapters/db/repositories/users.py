@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, select
 
 from aftersales.adapters.db import tables as t
 from aftersales.adapters.db.repositories.base import Repository
-from aftersales.services.values import User
+from aftersales.services.values import FailedSignIns, User
 
 _u = t.users.c
 _f = t.login_failures.c
@@ -39,12 +39,25 @@ class SqlUsers(Repository):
         rows = self.tx.conn.execute(select(t.users).where(_u.store_id == store_id).order_by(_u.name)).all()
         return [_user(r) for r in rows]
 
-    def fail(self, name: str, at: datetime) -> None:
-        self.tx.conn.execute(insert(t.login_failures).values(name=name, at=at))
+    def fail(self, name: str, source: str, at: datetime) -> None:
+        self.tx.conn.execute(insert(t.login_failures).values(name=name, source=source, at=at))
 
     def failures_since(self, name: str, since: datetime) -> int:
         return int(self.tx.conn.execute(
             select(func.count()).select_from(t.login_failures).where(_f.name == name, _f.at > since)).scalar_one())
 
-    def clear_failures(self, name: str) -> None:
-        self.tx.conn.execute(delete(t.login_failures).where(_f.name == name))
+    def source_failures_since(self, source: str, since: datetime) -> int:
+        return int(self.tx.conn.execute(
+            select(func.count()).select_from(t.login_failures).where(_f.source == source, _f.at > since)
+        ).scalar_one())
+
+    def clear_failures(self, name: str, source: str) -> None:
+        self.tx.conn.execute(delete(t.login_failures).where(_f.name == name, _f.source == source))
+
+    def busiest(self, since: datetime, at_least: int, by: str, limit: int = 50) -> list[FailedSignIns]:
+        col = _f.source if by == "source" else _f.name
+        n = func.count().label("n")
+        rows = self.tx.conn.execute(
+            select(col, n, func.min(_f.at).label("first_at")).where(_f.at > since).group_by(col)
+            .having(func.count() >= at_least).order_by(n.desc(), col).limit(limit)).all()
+        return [FailedSignIns(r[0], int(r.n), r.first_at) for r in rows]

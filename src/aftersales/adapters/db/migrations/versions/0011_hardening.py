@@ -20,8 +20,15 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("line_reopenings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("reason", sa.String(length=20), nullable=True))
+    # Failures recorded before had no source: they count for their name only.
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("source", sa.String(length=64), nullable=False, server_default=""))
+        batch_op.create_index("ix_login_failures_source_at", ["source", "at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("login_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_login_failures_source_at")
+        batch_op.drop_column("source")
     with op.batch_alter_table("line_reopenings", schema=None) as batch_op:
         batch_op.drop_column("reason")
