@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -335,3 +337,62 @@ def test_main_pages_have_no_serious_accessibility_violation(browser: Any, server
             bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
                    if v["impact"] in ("serious", "critical")]
             assert not bad, f"{url} ({lang}): {bad}"
+
+
+def _csp_violations(page: Page) -> list[str]:
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
+def test_another_site_cannot_frame_the_sign_in_page(browser: Any, server: Server, pages: list[Page]) -> None:
+    # Another origin that frames our sign-in page, as a clickjacking site would: a real server on
+    # another port (a page Playwright made up counts as public, and Chromium keeps public pages
+    # from reaching local ones whatever our headers say).
+    body = f'<h1>elsewhere</h1><iframe id="f" src="{server.url}/login"></iframe>'.encode()
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        page = _page(browser, DESK)
+        pages.append(page)
+        violations = _csp_violations(page)
+        page.goto(f"http://127.0.0.1:{site.server_address[1]}/")  # waits for the frame's load too
+        expect(page.locator("h1")).to_have_text("elsewhere")
+        expect(page.frame_locator("#f").get_by_label("用户名")).to_have_count(0)
+        assert any("frame-ancestors" in v for v in violations), violations
+    finally:
+        site.shutdown()
+        site.server_close()
+    # The same page, on its own, renders its form.
+    page.goto(server.url + "/login")
+    expect(page.get_by_label("用户名")).to_be_visible()
+
+
+def test_the_pages_own_scripts_run_under_the_strict_policy(browser: Any, server: Server, pages: list[Page]) -> None:
+    ops = staff_page(browser, server, pages, "ops")
+    violations = _csp_violations(ops)
+    ops.reload()
+    policy = ops.evaluate("fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    expect(ops.locator(".chart canvas").first).to_be_visible()  # charts.js and ECharts ran
+    ops.get_by_role("link", name="规则").first.click()  # htmx's boosted navigation
+    expect(ops).to_have_url(re.compile(r"/rules$"))
+    ops.goto(server.url + "/docs")
+    expect(ops.locator(".swagger-ui .info .title")).to_contain_text("Aftersales API")  # swagger-init.js ran
+    server.order("o-csp")
+    buyer = buyer_page(browser, server, pages)
+    violations += _csp_violations(buyer)
+    apply(buyer, "o-csp", "return_refund:no_reason", "199.00")
+    expect(buyer.locator(".summary time.countdown")).to_contain_text("还剩")  # countdown.js ran
+    assert violations == []

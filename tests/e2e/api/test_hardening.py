@@ -121,6 +121,21 @@ class TestHeaders:
                   api.get("/api/v1/cases", "buyer:b1")):
             assert r.headers["x-content-type-options"] == "nosniff", r.url
 
+    def test_every_answer_forbids_framing_inline_script_and_cross_site_referrers(self, api: Api) -> None:
+        big = b"x" * (2 * 1024 * 1024)
+        for r in (api.client.get("/login"), api.client.get("/docs"), api.client.get("/nowhere"),
+                  api.get("/api/v1/cases", "buyer:b1"),
+                  api.client.post("/api/v1/orders", content=big, headers=api.h("integration:oms"))):
+            csp = r.headers["content-security-policy"]
+            assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp, r.url
+            assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+            assert r.headers["x-frame-options"] == "DENY" and r.headers["referrer-policy"] == "same-origin"
+
+    def test_the_docs_start_from_a_file_not_an_inline_script(self, api: Api) -> None:
+        page = api.client.get("/docs").text
+        assert "<script>" not in page and 'src="/static/api/swagger-init.js"' in page
+        assert api.client.get("/static/api/swagger-init.js").status_code == 200
+
     def test_an_answer_to_credentials_is_not_stored_by_caches(self, api: Api) -> None:
         assert api.get("/api/v1/cases", "buyer:b1").headers["cache-control"] == "no-store"
         assert api.get("/api/v1/cases/nope", "buyer:b1").headers["cache-control"] == "no-store"

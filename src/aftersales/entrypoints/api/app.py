@@ -16,7 +16,6 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
@@ -85,12 +84,24 @@ def _docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json", title="Aftersales API",
-            swagger_js_url=f"{STATIC}/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url=f"{STATIC}/swagger-ui/swagger-ui.css",
-            swagger_favicon_url=f"{STATIC}/swagger-ui/favicon-32x32.png",
-        )
+        # FastAPI's own page starts Swagger UI from an inline script, which the pages' CSP
+        # refuses; swagger-init.js does the same from a file.
+        return HTMLResponse(f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Aftersales API</title>
+<link rel="stylesheet" href="{STATIC}/swagger-ui/swagger-ui.css">
+<link rel="icon" href="{STATIC}/swagger-ui/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui" data-openapi="/openapi.json"></div>
+<script src="{STATIC}/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="{STATIC}/swagger-init.js"></script>
+</body>
+</html>
+""")
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
