@@ -12,12 +12,15 @@ would wait for itself forever; it is refused at once instead.
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import StaticPool
 
 from aftersales.adapters.db import tables as t
@@ -117,6 +120,28 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be reached or used now, as
+    opposed to a fault of the request or of ours: a lost connection, a refused one, a pool with
+    no connection to give, a server shutting down, a file that cannot be opened. Raw driver
+    errors count too, for ``read_one`` goes straight through the driver."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # a chain, not a loop
+        if seen is None:
+            return False
+        if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(seen, _UNREACHABLE):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
+    ConnectionError, sqlite3.OperationalError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 def _sqlite_can_write(conn: Connection, timeout: float) -> bool:

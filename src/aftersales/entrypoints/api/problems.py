@@ -17,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from aftersales.bootstrap import database_unreachable
 from aftersales.domain import errors
 
 log = logging.getLogger("aftersales.api")
@@ -151,13 +152,31 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _db(request: Request, exc: OperationalError) -> Response:
-        log.exception("database unavailable for %s %s", request.method, request.url.path)
-        return problem(503, "unavailable", "the database is not answering; retry shortly",
-                       detail_zh="数据库暂时不可用,请稍后重试", instance=request.url.path,
-                       headers={"Retry-After": "2"})
+        return _unavailable(request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
+        if database_unreachable(exc):
+            return _unavailable(request)
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return problem(500, "internal_error", "an unexpected error occurred; nothing was changed",
                        detail_zh="发生意外错误,未做任何更改", instance=request.url.path)
+
+
+RETRY_AFTER = 2  # seconds: a database restart or failover takes a few
+
+
+def _unavailable(request: Request) -> Response:
+    """A lost database is the service's trouble, not the client's, and passes: 503 with
+    Retry-After on every route, a page for a page. Logged without the traceback, which a
+    stop under load would repeat for every request."""
+    import sys
+
+    from aftersales.entrypoints import web
+
+    log.warning("database unavailable for %s %s: %s", request.method, request.url.path, sys.exc_info()[1])
+    if web.is_page(request):
+        return web.unavailable_page(request, RETRY_AFTER)
+    return problem(503, "unavailable", "the database is not answering; retry shortly",
+                   detail_zh="数据库暂时不可用,请稍后重试", instance=request.url.path,
+                   headers={"Retry-After": str(RETRY_AFTER)})

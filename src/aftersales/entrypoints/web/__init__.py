@@ -41,6 +41,19 @@ async def page_error(request: Request, exc: errors.DomainError) -> Response:
                   text=who.reader.text(Text(exc.zh, exc.en)))
 
 
+def unavailable_page(request: Request, retry_after: int) -> Response:
+    """The page for a database that cannot be reached: made without it, in the viewer's language."""
+    from aftersales.entrypoints.web.pages import offline_viewer, render
+
+    who = offline_viewer(request)
+    response = render(request, who, "message.html", status=503, heading=who.reader._("Temporarily unavailable"),
+                      text=who.reader.text(Text("系统暂时无法连接数据库,请稍后重试。您的操作未被保存。",
+                                                "The service cannot reach its database: try again in a "
+                                                "moment. What you sent was not saved.")))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
 def install(app: FastAPI) -> None:
     from aftersales.entrypoints.web import cases, policy, routes
 

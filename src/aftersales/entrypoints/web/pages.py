@@ -79,15 +79,7 @@ def environment(lang: str) -> Environment:
 async def viewer(request: Request, required: bool = True) -> Viewer:
     """The viewer of this request; Unauthorized (a redirect to sign in) when ``required`` and signed out."""
     sys: System = request.app.state.system
-    lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
-                       request.headers.get("accept-language"))
-    zone = sys.pack.zone
-    # A cookie's value with a "/" comes back quoted.
-    for tz in (request.query_params.get("tz"), (request.cookies.get(TZ_COOKIE) or "").strip('"')):
-        if tz and tz in ZONES:
-            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-                zone = ZoneInfo(tz)
-                break
+    reader = _reader(request, sys)
     token = request.cookies.get(SESSION_COOKIE)
     actor: Actor | None = None
     if token:
@@ -98,7 +90,27 @@ async def viewer(request: Request, required: bool = True) -> Viewer:
     if actor is None and required:
         raise errors.Unauthorized("please sign in", "请登录")
     now = sys.dispatch.deps.clock.now()
-    return Viewer(actor, i18n.Reader(lang, zone), token if actor else None, now)
+    return Viewer(actor, reader, token if actor else None, now)
+
+
+def _reader(request: Request, sys: System) -> i18n.Reader:
+    lang = i18n.choose(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE),
+                       request.headers.get("accept-language"))
+    zone = sys.pack.zone
+    # A cookie's value with a "/" comes back quoted.
+    for tz in (request.query_params.get("tz"), (request.cookies.get(TZ_COOKIE) or "").strip('"')):
+        if tz and tz in ZONES:
+            with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+                zone = ZoneInfo(tz)
+                break
+    return i18n.Reader(lang, zone)
+
+
+def offline_viewer(request: Request) -> Viewer:
+    """A signed-out viewer made without the database (nor the test clock kept in it), for the
+    page that says the database cannot be reached."""
+    sys: System = request.app.state.system
+    return Viewer(None, _reader(request, sys), None, sys.dispatch.deps.wall_clock.now())
 
 
 async def form(request: Request, who: Viewer) -> dict[str, str]:
