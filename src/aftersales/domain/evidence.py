@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,8 +71,20 @@ def sniff(data: bytes) -> str | None:
 # What a file's name says it is, where the name says anything we know.
 _EXTENSIONS = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif",
                "webp": "image/webp", "pdf": "application/pdf", "txt": "text/plain"}
+# Names of files a browser would run or render as a document: refused whatever the bytes.
+_ACTIVE_EXTENSIONS = frozenset({"svg", "svgz", "html", "htm", "xhtml", "xht", "xml", "js", "mjs", "hta"})
+# Text that opens like markup a browser runs (an SVG, an HTML page, an XML document).
+_MARKUP = re.compile(r"\A\s*<(?:\?xml|!doctype|svg|html|head|body|script|iframe|object|embed)\b", re.IGNORECASE)
+# A control character as browsers and client libraries write it in a multipart file name
+# (WHATWG's form encoding sends CR, LF and " as %0D, %0A and %22).
+_ENCODED_CONTROL = re.compile(r"%(?:[01][0-9A-Fa-f]|7[Ff])")
 # Kinds that are pictures by their nature: a photo that is not an image is not a photo.
 IMAGE_KINDS = frozenset({"photo", "comparison_photo"})
+
+
+def _markup(ctype: str, content: bytes) -> bool:
+    head = content[:1024].decode("utf-8", "ignore").lstrip("\ufeff")
+    return ctype == "text/plain" and _MARKUP.match(head) is not None
 
 
 def check_file(kind: str, content: bytes, filename: str | None) -> str:
@@ -82,7 +95,9 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
         raise errors.ValidationFailed(f"kind must be one of {', '.join(KINDS)}",
                                       f"凭证类型无效,须为以下之一:{', '.join(KINDS)}", field="kind",
                                       allowed=list(KINDS))
-    if filename is not None and (len(filename) > MAX_FILENAME or not filename.isprintable()):
+    if filename is not None and (len(filename) > MAX_FILENAME or not filename.isprintable() or '"' in filename
+                                 or _ENCODED_CONTROL.search(filename)):
+        # A quote survives only from a header a line break cut short (filename="a<CR><LF>X-…).
         raise errors.ValidationFailed(
             f"the file name must be printable text of at most {MAX_FILENAME} characters",
             f"文件名须为可打印字符,且不超过 {MAX_FILENAME} 个字符", field="file")
@@ -98,7 +113,13 @@ def check_file(kind: str, content: bytes, filename: str | None) -> str:
         raise errors.ValidationFailed(
             "only images (PNG, JPEG, GIF, WebP), PDF and UTF-8 text are accepted", "只接受图片、PDF 和文本文件",
             field="file")
-    named = _EXTENSIONS.get(filename.rsplit(".", 1)[-1].lower()) if filename and "." in filename else None
+    extension = filename.rsplit(".", 1)[-1].lower() if filename and "." in filename else None
+    if extension in _ACTIVE_EXTENSIONS or _markup(ctype, content):
+        raise errors.BadFile("files a browser would run or show as a page (SVG, HTML, XML, scripts) are not "
+                             "accepted: send a picture, a PDF or plain text",
+                             "不接受浏览器会执行或作为网页显示的文件(SVG、HTML、XML、脚本),请上传图片、PDF 或纯文本",
+                             reason="active_content", field="file")
+    named = _EXTENSIONS.get(extension) if extension else None
     if named is not None and named != ctype:
         raise errors.BadFile(f"the file is named as {named} but its bytes are {ctype}",
                              f"文件名表明是 {named},但内容是 {ctype}", reason="type_mismatch", field="file")

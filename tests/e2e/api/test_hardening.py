@@ -115,6 +115,53 @@ class TestBodies:
         assert_problem(r, 413, "payload_too_large")
 
 
+class TestUploads:
+    ELEVEN_MB = b"x" * (11 * 1024 * 1024)
+
+    def test_one_file_over_10_mb_is_a_413_before_anyone_is_asked_who_sent_it(self, api: Api) -> None:
+        cid = api.open(reason="quality").json()["id"]
+        upload = {"files": {"file": ("big.txt", self.ELEVEN_MB, "text/plain")}, "data": {"kind": "other"}}
+        for headers in ({}, api.h("buyer:b1")):  # no token, then the case's own buyer
+            r = api.client.post(f"/api/v1/cases/{cid}/evidence", headers=headers, **upload)
+            problem = assert_problem(r, 413, "payload_too_large")
+            assert "10 MB" in problem["detail"] and "10 MB" in problem["detail_zh"]
+        assert api.get(f"/api/v1/cases/{cid}/evidence", "buyer:b1").json()["data"] == []
+
+    def test_several_files_each_under_the_limit_are_one_upload(self, api: Api) -> None:
+        cid = api.open(reason="quality").json()["id"]
+        photos = [("file", (f"p{i}.png", files.png(1000, 1000, noise=True), "image/png")) for i in range(5)]
+        assert sum(len(p[1][1]) for p in photos) > 10 * 1024 * 1024  # more than one file's limit in all
+        r = api.client.post(f"/api/v1/cases/{cid}/evidence", files=photos, data={"kind": "photo"},
+                            headers=api.h("buyer:b1"))
+        assert r.status_code == 201, r.text
+        assert len(r.json()["data"]) == 5
+
+    def test_a_line_break_in_a_file_name_is_refused_raw_or_encoded(self, api: Api) -> None:
+        png = files.png(10, 10)
+        # As a client library sends it (WHATWG's form encoding: CR LF become %0D%0A) …
+        r = api.client.post("/api/v1/evidence", files={"file": ("a\r\nX-Evil: 1.png", png, "image/png")},
+                            data={"kind": "photo"}, headers=api.h("buyer:b1"))
+        assert names(assert_problem(r, 422, "validation_failed"), "file")
+        # … and as a raw client can: the line break cuts the header, leaving its quote open.
+        body = (b'--B\r\nContent-Disposition: form-data; name="kind"\r\n\r\nphoto\r\n'
+                b'--B\r\nContent-Disposition: form-data; name="file"; filename="a\r\nX-Evil: 1.png"\r\n'
+                b"Content-Type: image/png\r\n\r\n" + png + b"\r\n--B--\r\n")
+        r = api.client.post("/api/v1/evidence", content=body,
+                            headers=api.h("buyer:b1", **{"Content-Type": "multipart/form-data; boundary=B"}))
+        assert names(assert_problem(r, 422, "validation_failed"), "file")
+
+    @pytest.mark.parametrize(("name", "content", "ctype"), [
+        ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "image/svg+xml"),
+        ("page.html", b"<!doctype html><script>alert(1)</script>", "text/html"),
+        ("notes.txt", b"<html><body onload=alert(1)>", "text/plain"),
+    ])
+    def test_svg_and_html_are_refused_as_active_content(self, api: Api, name: str, content: bytes,
+                                                        ctype: str) -> None:
+        r = api.client.post("/api/v1/evidence", files={"file": (name, content, ctype)}, data={"kind": "other"},
+                            headers=api.h("buyer:b1"))
+        assert assert_problem(r, 422, "bad_file")["reason"] == "active_content"
+
+
 class TestHeaders:
     def test_every_answer_says_nosniff(self, api: Api) -> None:
         for r in (api.client.get("/healthz"), api.client.get("/nowhere"), api.client.get("/api/v1/cases"),

@@ -79,3 +79,35 @@ def test_a_file_name_is_a_name_without_folders(filename: str) -> None:
 
 def test_an_unknown_extension_says_nothing_and_the_bytes_decide() -> None:
     assert check_file("other", PNG, "scan.heic.bak") == "image/png"
+
+
+@pytest.mark.parametrize(("content", "filename"), [
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "x.svg"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "picture.txt"),
+    ("\ufeff  <!DOCTYPE html><html><body>订单</body></html>".encode(), None),
+    (b'<?xml version="1.0"?><a/>', "data"),
+    (b"<HTML><script>x()</script>", "page.TXT"),
+    ("纯文字".encode(), "page.html"),
+    ("纯文字".encode(), "run.js"),
+])
+def test_files_a_browser_would_run_or_render_are_refused(content: bytes, filename: str | None) -> None:
+    with pytest.raises(errors.BadFile) as refused:
+        check_file("other", content, filename)
+    assert refused.value.extra["reason"] == "active_content"
+    assert "SVG" in refused.value.zh and "SVG" in refused.value.en
+
+
+def test_text_that_mentions_markup_is_still_text() -> None:
+    assert check_file("chat_log", "<3 谢谢!客服说 <script> 不能发".encode(), "chat.txt") == "text/plain"
+    assert check_file("chat_log", "客服:<html> 标签是什么?".encode(), None) == "text/plain"
+
+
+@pytest.mark.parametrize("filename", ["a%0D%0AX-Evil: 1.png", "a%0aX.png", '"a', "tab%09.png", "del%7F.png"])
+def test_a_file_name_with_a_control_character_however_encoded_is_refused(filename: str) -> None:
+    with pytest.raises(errors.ValidationFailed) as refused:
+        check_file("photo", PNG, filename)
+    assert refused.value.extra["field"] == "file"
+
+
+def test_a_percent_sign_in_a_name_is_kept() -> None:
+    assert check_file("photo", PNG, "折扣 50%.png") == "image/png"

@@ -142,7 +142,9 @@ def install(app: FastAPI) -> None:
             return await web.page_error(request, errors.NotFound("there is no such page", "页面不存在"))
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": _allowed(request)}
-        return problem(exc.status_code, code, detail, instance=request.url.path, headers=headers)
+        return problem(exc.status_code, code, detail, detail_zh=getattr(exc, "detail_zh", None),
+                       instance=request.url.path, headers=headers,
+                       extra={"limit": getattr(exc, "limit", None)} if exc.status_code == 413 else None)
 
     @app.exception_handler(errors.BlobCorrupt)
     async def _corrupt(request: Request, exc: errors.BlobCorrupt) -> Response:
