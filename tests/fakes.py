@@ -255,7 +255,8 @@ class _Timers(_Repo):
 
 class _Payouts(_Repo):
     def _payout(self, p: dict[str, Any]) -> Payout:
-        return Payout(p["id"], p["case_id"], p["kind"], p["amount"], p["key"], p["state"], p["requested_at"])
+        return Payout(p["id"], p["case_id"], p["kind"], p["amount"], p["key"], p["state"], p["requested_at"],
+                      p.get("attempts", 0))
 
     def add(self, payouts: Sequence[PayoutRequest], at: datetime) -> None:
         for p in payouts:
@@ -265,9 +266,12 @@ class _Payouts(_Repo):
                                      "amount": p.amount, "key": p.key, "state": "pending", "requested_at": at,
                                      "lease_until": None}
 
-    def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
-        return [self._payout(p) for p in sorted(self.d.payouts.values(), key=lambda p: p["id"])
-                if p["state"] == "pending" and (p["lease_until"] is None or p["lease_until"] < lease_now)][:limit]
+    def claim(self, lease_now: datetime, owner: str, lease_until: datetime, limit: int) -> list[Payout]:
+        found = [p for p in sorted(self.d.payouts.values(), key=lambda p: p["id"])
+                 if p["state"] == "pending" and (p["lease_until"] is None or p["lease_until"] < lease_now)][:limit]
+        for p in found:
+            p.update(lease_until=lease_until, attempts=p.get("attempts", 0) + 1)
+        return [self._payout(p) for p in found]
 
     def defer(self, key: str, owner: str, lease_until: datetime) -> None:
         self.d.payouts[key]["lease_until"] = lease_until
@@ -275,6 +279,10 @@ class _Payouts(_Repo):
     def get(self, key: str) -> Payout | None:
         p = self.d.payouts.get(key)
         return None if p is None else self._payout(p)
+
+    def for_case(self, case_id: str) -> list[Payout]:
+        return [self._payout(p) for p in sorted(self.d.payouts.values(), key=lambda p: p["id"])
+                if p["case_id"] == case_id]
 
     def mark(self, key: str, state: str, reference: str, settled_at: datetime | None) -> None:
         self.d.payouts[key].update(state=state, reference=reference, settled_at=settled_at, lease_until=None)

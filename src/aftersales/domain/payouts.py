@@ -27,6 +27,7 @@ class Payout:
     key: str
     state: str  # "pending" | "succeeded" | "failed"
     requested_at: datetime
+    attempts: int = 0  # times a worker claimed it to ask the gateway
 
 
 @dataclass(frozen=True, slots=True)

@@ -202,7 +202,7 @@ class FireTimer(Command[bool]):
 
 @dataclass(frozen=True, kw_only=True)
 class SettlePayouts(Command[int]):
-    """Send pending payouts to the gateway; answers how many were looked at."""
+    """Claim pending payouts and send them to the gateway; answers how many were claimed."""
 
     owner: str
     lease_seconds: float = 30.0

@@ -63,6 +63,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.ListTokens: system.list_tokens,
     q.InterventionQueue: system.intervention_queue,
     q.OperatorOverview: system.operator_overview,
+    q.CasePayouts: system.case_payouts,
     q.GetTestClock: system.get_test_clock,
     c.SetTestClock: system.set_test_clock,
     c.LoadCalendarYear: system.load_calendar_year,

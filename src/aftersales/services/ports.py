@@ -157,8 +157,10 @@ class PayoutRepository(Protocol):
         """Record payouts to make, pending until the gateway answers."""
         ...
 
-    def pending(self, lease_now: datetime, limit: int) -> list[Payout]:
-        """Payouts the gateway has not confirmed, and that no one deferred past ``lease_now``."""
+    def claim(self, lease_now: datetime, owner: str, lease_until: datetime, limit: int) -> list[Payout]:
+        """Take up to ``limit`` payouts the gateway has not confirmed and no one holds at
+        ``lease_now``: each is leased to ``owner`` until ``lease_until`` and counts one more
+        attempt. Two workers never take the same payout while its lease runs."""
         ...
 
     def defer(self, key: str, owner: str, lease_until: datetime) -> None:
@@ -171,6 +173,10 @@ class PayoutRepository(Protocol):
 
     def mark(self, key: str, state: str, reference: str, settled_at: datetime | None) -> None:
         """Record the gateway's final answer."""
+        ...
+
+    def for_case(self, case_id: str) -> list[Payout]:
+        """A case's payouts, in the order they were asked for."""
         ...
 
 

@@ -11,6 +11,7 @@ from aftersales.domain.eligibility import Option
 from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.inputs import Params
 from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order, Reopening, Status
+from aftersales.domain.payouts import Payout
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
 from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User
@@ -197,6 +198,14 @@ class OperatorOverview(Request[Overview]):
 
     actor: Actor
     days: int = 14
+
+
+@dataclass(frozen=True, kw_only=True)
+class CasePayouts(Request[list[Payout]]):
+    """A case's payouts with their state and attempts, for the operator watching the money."""
+
+    actor: Actor
+    case_id: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from aftersales.domain import access, errors
 from aftersales.domain.model import Actor, Role
+from aftersales.domain.payouts import Payout
 from aftersales.services import commands as c
 from aftersales.services import lockout
 from aftersales.services import queries as q
@@ -91,6 +92,14 @@ def operator_overview(query: q.OperatorOverview, uow: UnitOfWork, deps: Deps) ->
         if day in per_day:
             per_day[day] += 1
     return Overview(counts, [(d.isoformat(), n) for d, n in per_day.items()], stores, years, provisional, locks)
+
+
+def case_payouts(query: q.CasePayouts, uow: UnitOfWork, deps: Deps) -> list[Payout]:
+    access.require(query.actor, "see_operations")
+    with uow.read():
+        if uow.cases.get(query.case_id) is None:
+            raise errors.NotFound("no such case", "售后单不存在")
+        return uow.payouts.for_case(query.case_id)
 
 
 def intervention_queue(query: q.InterventionQueue, uow: UnitOfWork, deps: Deps) -> Page[QueueItem]:

@@ -67,14 +67,15 @@ def fire_due_timers(cmd: c.FireDueTimers, uow: UnitOfWork, deps: Deps) -> int:
 def settle_payouts(cmd: c.SettlePayouts, uow: UnitOfWork, deps: Deps) -> int:
     """Send pending payouts to the gateway; a confirmed goods refund completes its case.
 
-    No claim is written first: the payout's idempotency key makes a second worker's
-    call for the same payout harmless (the gateway pays once), and the recording
-    transaction checks the payout is still pending. Skipping the claim saves a
-    durable commit per refund. Returns how many were looked at.
+    The batch is claimed first, in one transaction (a lease and one more attempt each), so a
+    second worker leaves it alone while the gateway answers: the idempotency key alone made
+    its second call harmless to the buyer's money but doubled the gateway's load and left
+    the attempts uncounted. A worker that dies holding a claim loses it when the lease lapses;
+    the next call carries the same key. Returns how many were claimed.
     """
     lease_now, lease_until = _lease(deps, cmd.lease_seconds)
-    with uow.read():
-        pending = uow.payouts.pending(lease_now, cmd.limit)
+    with uow.transaction():
+        pending = uow.payouts.claim(lease_now, cmd.owner, lease_until, cmd.limit)
     for payout in pending:
         result = deps.gateway.refund(payout.key, payout.case_id, payout.amount, payout.requested_at)
         if result.status == "pending":

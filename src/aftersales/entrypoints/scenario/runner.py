@@ -24,6 +24,8 @@ from aftersales.domain import errors
 from aftersales.domain import store_policy as store_policies
 from aftersales.domain.errors import InvalidPolicy
 from aftersales.domain.model import Actor, Role
+from aftersales.domain.money import format_fen
+from aftersales.domain.payouts import PaymentResult
 from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.entrypoints.scenario.files import Failure, InvalidScenario, diff, parse_time, short
 from aftersales.entrypoints.schemas import requests as rq
@@ -51,6 +53,27 @@ def _split_line(value: Any, where: str, what: str) -> tuple[str, str]:
     return order_id, line_id
 
 
+class _SecondWorker:
+    """The gateway of ``workers: 2``: each time the first worker waits on it, with the money
+    sent and the answer not yet recorded, a second worker settles what it can. That is what two
+    workers and a slow gateway do, played in a fixed order."""
+
+    def __init__(self, inner: InMemoryGateway) -> None:
+        self.inner = inner
+        self.dispatch: Any = None
+        self._busy = False
+
+    def refund(self, key: str, case_id: str, amount: int, requested_at: datetime) -> PaymentResult:
+        result = self.inner.refund(key, case_id, amount, requested_at)
+        if self.dispatch is not None and not self._busy:
+            self._busy = True
+            try:
+                self.dispatch(c.SettlePayouts(owner="scenario-second-worker", lease_seconds=3600, limit=500))
+            finally:
+                self._busy = False
+        return result
+
+
 class Runner:
     """Plays one scenario file."""
 
@@ -69,9 +92,16 @@ class Runner:
             raise InvalidScenario(f"calendar: {exc}") from exc
         self.clock = ManualClock(datetime(2000, 1, 1, tzinfo=UTC))
         self.n = 0
-        self.system = bootstrap.in_memory(pack, clock=self.clock, gateway=InMemoryGateway(), years=years,
+        workers = data.get("workers", 1)
+        if workers not in (1, 2):
+            raise InvalidScenario("`workers` is 1 or 2")
+        self.gateway = InMemoryGateway()
+        gateway = _SecondWorker(self.gateway) if workers == 2 else self.gateway
+        self.system = bootstrap.in_memory(pack, clock=self.clock, gateway=gateway, years=years,
                                           new_id=self._next_id)
         self.dispatch = self.system.dispatch
+        if isinstance(gateway, _SecondWorker):
+            gateway.dispatch = self.dispatch
         self.pack = pack
         self.cases: dict[str, str] = {}
         self.stores: set[str] = set()
@@ -282,9 +312,18 @@ class Runner:
         self.dispatch(rq.OrderIn.model_validate(merged).command(who))
         self.orders[oid] = merged
 
+    def _payouts(self, step: dict[str, Any], expect: dict[str, Any], where: str) -> list[str]:
+        """A case's payouts by kind: amount, state, attempts, and the calls the gateway took."""
+        payouts = self.dispatch(q.CasePayouts(actor=_OPERATOR, case_id=self._case_id(step.get("case"), where)))
+        found = {p.kind: {"amount": format_fen(p.amount), "state": p.state, "attempts": p.attempts,
+                          "gateway_calls": self.gateway.calls.get(p.key, 0)} for p in payouts}
+        return diff(expect, {"count": len(payouts), **found})
+
     def _check(self, step: dict[str, Any], expect: dict[str, Any], where: str) -> list[str]:
+        if step["check"] == "payouts":
+            return self._payouts(step, expect, where)
         if step["check"] != "eligibility":
-            raise InvalidScenario(f"{where}: the only check is `eligibility`")
+            raise InvalidScenario(f"{where}: a check is `eligibility` or `payouts`")
         order_id, line_id = _split_line(step.get("line"), where, "check")
         who = self.actor(step["as"], where) if "as" in step else _OPERATOR
         try:
