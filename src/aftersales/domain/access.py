@@ -220,8 +220,19 @@ def authorize_note(case: Case, actor: Actor, action: str) -> None:
 
 
 def set_policy(actor: Actor, store_id: str, exists: bool) -> None:
-    """A seller sets its own store's policy only; another store does not exist for it."""
+    """A seller sets its own store's policy only; another store does not exist for it. Of the
+    store's team only the owner does: the policy binds the store towards every buyer, which is
+    the owner's to promise (after-sales staff read it, and work by it)."""
     if not exists or (actor.role is R.SELLER and actor.id != store_id):
         raise errors.NotFound("no such store", "店铺不存在")
     require(actor, "set_policy")
     _acting(actor, _WHAT["policy"])
+    if not may_set_policy(actor):
+        raise errors.Forbidden("only the store's owner changes its policy", "只有店主可以修改店铺售后政策")
+
+
+def may_set_policy(actor: Actor) -> bool:
+    """Whether the actor may change a store's policy at all (the page offers the editor then)."""
+    if actor.role is R.SELLER:
+        return actor.team_role in (None, "owner")  # None: the store's own API token
+    return actor.role in CAPABILITIES["set_policy"].roles

@@ -278,6 +278,17 @@ def test_the_policy_editor_shows_the_lint_and_refuses_a_void_clause(people: Api)
     assert viewer.submit("/policy", "/policy", {"policy": GENEROUS, "do": "save"}).status_code == 403
 
 
+def test_only_the_owner_of_the_store_saves_its_policy(people: Api) -> None:
+    add_user(people, "s1-li", "after_sales", "s1")
+    li = staff(people, "s1-li")
+    page = li.get("/policy").text
+    assert "readonly" in page and "只有店主可以修改店铺售后政策" in page  # what the store promises is the owner's
+    r = li.submit("/policy", "/policy", {"policy": GENEROUS, "do": "save"})
+    assert r.status_code == 403 and "只有店主可以修改店铺售后政策" in r.text
+    assert people.get("/api/v1/stores/s1/policy", "integration:oms").json()["clauses"] in (None, [])
+    assert staff(people, "s1-owner").submit("/policy", "/policy", {"policy": GENEROUS, "do": "save"}).status_code == 303
+
+
 def test_times_follow_the_viewers_zone_beijing_by_default(people: Api) -> None:
     b = buyer(people)
     case_id = _open_return(b)

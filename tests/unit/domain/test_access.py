@@ -101,3 +101,12 @@ def test_a_seller_sets_only_its_own_stores_policy() -> None:
         access.set_policy(SELLER, "s2", exists=True)
     with pytest.raises(errors.Forbidden):
         access.set_policy(BUYER, "s1", exists=True)
+
+
+def test_of_a_stores_team_only_the_owner_sets_its_policy() -> None:
+    access.set_policy(Actor(Role.SELLER, "s1", staff="boss", team_role="owner"), "s1", exists=True)
+    for role in ("after_sales", "viewer"):
+        with pytest.raises(errors.Forbidden) as refused:
+            access.set_policy(Actor(Role.SELLER, "s1", staff="li", team_role=role), "s1", exists=True)
+        assert "policy" in refused.value.en and "政策" in refused.value.zh
+    assert not access.may_set_policy(Actor(Role.SELLER, "s1", staff="li", team_role="after_sales"))

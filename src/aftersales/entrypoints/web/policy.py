@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
-from aftersales.domain import errors
+from aftersales.domain import access, errors
 from aftersales.domain.clauses import Finding
 from aftersales.domain.errors import InvalidPolicy
 from aftersales.domain.model import Text
@@ -82,7 +82,7 @@ async def _page(request: Request, who: Viewer, text: str | None = None, checked:
         text = text if text is not None else to_toml(current, store_id)
     return render(request, who, "policy.html", status=status, error=error, text=text,
                   clauses=_by_clause(checked, findings or []), saved=saved, pack=sys.pack, scope_label=scope_label,
-                  may_edit=who.actor.team_role in (None, "owner", "after_sales"))
+                  may_edit=access.may_set_policy(who.actor))
 
 
 @router.get("/policy", response_class=HTMLResponse)
