@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 
-_AMOUNT = re.compile(r"^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$")
+# At most ten digits of yuan: the wire's pattern (openapi.json) says exactly what is accepted.
+_AMOUNT = re.compile(r"^(0|[1-9]\d{0,9})(?:\.(\d{1,2}))?$")
 
-# Larger than any single order line a marketplace will see (10 billion yuan),
-# small enough that sums of many lines stay far inside a signed 64-bit column.
-MAX_FEN = 10**12
+# 9,999,999,999.99 yuan: larger than any single order line a marketplace will see, small
+# enough that sums of many lines stay far inside a signed 64-bit column, and the largest
+# amount the pattern admits, so no amount that matches it is refused.
+MAX_FEN = 999_999_999_999
 
 
 class InvalidAmount(ValueError):

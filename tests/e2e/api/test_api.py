@@ -105,8 +105,9 @@ class TestEveryErrorIsAProblem:
         assert r.headers["etag"] == '"1"'
         assert_problem(api.post(f"/api/v1/cases/{cid}/agree", "seller:s1", None, **{"If-Match": '"0"'}), 412,
                        "version_conflict")
-        assert_problem(api.post(f"/api/v1/cases/{cid}/agree", "seller:s1", None, **{"If-Match": "yesterday"}),
-                       412, "version_conflict")
+        for garbage in ("yesterday", "", '"1.5"'):  # no version at all: the contract's pattern refuses it
+            assert_problem(api.post(f"/api/v1/cases/{cid}/agree", "seller:s1", None, **{"If-Match": garbage}),
+                           422, "validation_failed")
         assert api.get(f"/api/v1/cases/{cid}", "buyer:b1").json()["version"] == 1
         ok = api.post(f"/api/v1/cases/{cid}/agree", "seller:s1", None, **{"If-Match": 'W/"1"'})
         assert ok.status_code == 200 and ok.headers["etag"] == '"2"'

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import re
 import select
 import socket
 import threading
@@ -160,6 +161,64 @@ class TestUploads:
         r = api.client.post("/api/v1/evidence", files={"file": (name, content, ctype)}, data={"kind": "other"},
                             headers=api.h("buyer:b1"))
         assert assert_problem(r, 422, "bad_file")["reason"] == "active_content"
+
+
+class TestTheContractSaysWhatTheServerTakes:
+    """A client generated from openapi.json is not surprised: what the patterns admit is accepted
+    (but for a zone name the database lacks, which the description names), the rest refused."""
+
+    def test_every_zone_of_the_database_matches_the_documented_pattern(self) -> None:
+        from zoneinfo import available_timezones
+
+        from aftersales.entrypoints.api.deps import ZONE_PATTERN
+
+        assert all(re.fullmatch(ZONE_PATTERN, z) for z in available_timezones())
+
+    @pytest.mark.parametrize("tz", ["../../etc/passwd", "x" * 65, "Asia Shanghai", "/UTC"])
+    def test_a_zone_outside_the_pattern_is_refused(self, api: Api, tz: str) -> None:
+        r = api.client.get("/api/v1/cases", params={"tz": tz}, headers=api.h("buyer:b1"))
+        assert_problem(r, 422, "validation_failed")
+        assert api.get("/api/v1/cases?tz=Mars/Olympus_Mons", "buyer:b1").status_code == 422  # as documented
+        assert api.get("/api/v1/cases?tz=America/Argentina/Buenos_Aires", "buyer:b1").status_code == 200
+
+    @pytest.mark.parametrize("at", ["0.5", "1700000000", "-1", "1e9"])
+    def test_a_time_is_iso_8601_never_unix_seconds(self, api: Api, at: str) -> None:
+        r = api.get(f"/api/v1/orders/o1/lines/l1/eligibility?at={at}", "buyer:b1")
+        assert names(assert_problem(r, 422, "validation_failed"), "at")
+        ok = api.get("/api/v1/orders/o1/lines/l1/eligibility?at=2026-03-04T10:00:00%2B08:00", "buyer:b1")
+        assert ok.status_code == 200
+
+    def test_a_time_in_a_body_is_not_a_number_either(self, api: Api) -> None:
+        r = api.post("/api/v1/orders", "integration:oms", {**ORDER, "id": "o7", "paid_at": 1772330400})
+        assert names(assert_problem(r, 422, "validation_failed"), "paid_at")
+
+    def test_the_largest_amount_the_pattern_admits_is_accepted_and_one_more_digit_is_not(self, api: Api) -> None:
+        line = {**ORDER["lines"][0], "paid": "9999999999.99"}
+        assert api.post("/api/v1/orders", "integration:oms", {**ORDER, "id": "o8", "lines": [line]}).status_code == 201
+        line = {**ORDER["lines"][0], "paid": "99999999999.99"}
+        r = api.post("/api/v1/orders", "integration:oms", {**ORDER, "id": "o9", "lines": [line]})
+        assert names(assert_problem(r, 422, "validation_failed"), "paid")
+        from aftersales.domain.money import InvalidAmount, parse_yuan
+
+        pattern = api.client.get("/openapi.json").json()["components"]["schemas"]["LineIn"]["properties"]["paid"][
+            "pattern"]
+        for text in ("0", "0.5", "199.00", "9999999999.99", "10000000000", "999999999999.99", "01", "1.234", "-1"):
+            try:
+                parse_yuan(text)
+                accepted = True
+            except InvalidAmount:
+                accepted = False
+            assert (re.fullmatch(pattern, text) is not None) == accepted, text
+
+    def test_if_match_is_described_as_it_is_read(self, api: Api) -> None:
+        spec = api.client.get("/openapi.json").json()
+        params = spec["paths"]["/api/v1/cases/{case_id}/agree"]["post"]["parameters"]
+        if_match = next(p for p in params if p["name"] == "If-Match")
+        pattern = if_match["schema"]["anyOf"][0]["pattern"]
+        for ok in ("*", '"3"', 'W/"3"', "3"):
+            assert re.fullmatch(pattern, ok)
+        for bad in ("", "yesterday", '"-1"', '"1234567890"'):
+            assert not re.fullmatch(pattern, bad)
 
 
 class TestHeaders:

@@ -35,11 +35,19 @@ def principal(request: Request, authorization: Annotated[str | None, Header()] =
     return actor
 
 
+# The shape of an IANA zone name; a name of that shape the zone database does not hold is
+# refused by the handler, as the description says.
+ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$"
+ZONE_DOC = ("IANA time zone for the times in the answer, such as Asia/Shanghai or Europe/Berlin (default: the "
+            "pack's, Asia/Shanghai); a name the zone database does not hold is 422 validation_failed")
+
+
 # async: it runs in the request's own context, so the zone it sets is seen by the
 # handler (a sync dependency runs in a copied context and its setting would be lost).
 async def zone(
-    tz: Annotated[str | None, Query(description="IANA zone for the times in the answer")] = None,
-    time_zone: Annotated[str | None, Header(alias="Time-Zone")] = None,
+    tz: Annotated[str | None, Query(description=ZONE_DOC, pattern=ZONE_PATTERN, max_length=64)] = None,
+    time_zone: Annotated[str | None, Header(alias="Time-Zone", description=ZONE_DOC, pattern=ZONE_PATTERN,
+                                            max_length=64)] = None,
 ) -> None:
     name = tz or time_zone
     if name:

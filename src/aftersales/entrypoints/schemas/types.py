@@ -7,12 +7,13 @@ the year 9999), with a 422 naming the field instead of a 500.
 
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Annotated, Any, overload
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from aftersales.domain.model import Actor
 from aftersales.domain.money import format_fen, parse_yuan
@@ -64,7 +65,7 @@ def _valid_money(text: str) -> str:
 
 
 Str = Annotated[str, AfterValidator(clean_text)]
-MONEY_PATTERN = r"^(0|[1-9]\d{0,11})(\.\d{1,2})?$"
+MONEY_PATTERN = r"^(0|[1-9]\d{0,9})(\.\d{1,2})?$"  # money._AMOUNT; at most MAX_FEN
 Money = Annotated[
     str,
     Field(pattern=MONEY_PATTERN, examples=["199.00"], description="yuan, two decimals"),
@@ -76,7 +77,16 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:\
 ShortText = Annotated[Str, Field(min_length=1, max_length=200)]
 LongText = Annotated[Str, Field(max_length=4000)]
 EvidenceIds = Annotated[list[Annotated[Str, Field(max_length=40)]], Field(max_length=20)]
-Instant = Annotated[AwareDatetime, AfterValidator(in_range)]
+def _iso_only(value: Any) -> Any:
+    """A time on the wire is ISO 8601 text with its offset: pydantic would also take a number
+    (or a numeric string, as in ``?at=0.5``) as Unix seconds, which the contract never says."""
+    if isinstance(value, bool | int | float) or (isinstance(value, str) and _NUMERIC.fullmatch(value.strip())):
+        raise ValueError("a time is ISO 8601 with its offset, such as 2026-03-04T09:00:00+08:00, not a number")
+    return value
+
+
+_NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_only), AfterValidator(in_range)]
 
 # The zone times are shown in: the pack's, unless the client asked for another.
 display_zone: ContextVar[ZoneInfo | None] = ContextVar("display_zone", default=None)

@@ -3,20 +3,19 @@
 # No ``from __future__ import annotations``: FastAPI reads each endpoint's annotations at
 # runtime, and the body model of each action is a name local to ``_route``.
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from aftersales.domain.model import Actor, Case
 from aftersales.domain.transitions import PUBLIC_ACTIONS
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
-from aftersales.entrypoints.api.routers.common import API, WRITE_ERRORS, etag, parse_if_match
+from aftersales.entrypoints.api.routers.common import API, WRITE_ERRORS, IfMatch, etag, parse_if_match
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, ActionIn, AppealIn
 from aftersales.entrypoints.schemas.responses import CaseOut
 
 router = APIRouter(tags=["actions"])
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 
 
 async def _act(action: str, case_id: str, body: ActionIn, actor: Actor, request: Request, response: Response,

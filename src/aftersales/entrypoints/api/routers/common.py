@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
+
+from fastapi import Header
 
 from aftersales.domain import errors
 from aftersales.entrypoints.api.problems import documented
@@ -15,6 +17,14 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = documented(401, 403, 404, 409, 4
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+# What parse_if_match reads: *, or a case's version as its ETag gives it ("3", or weak W/"3").
+IF_MATCH_PATTERN = r'^(\*|(W/)?"?\d{1,9}"?)$'
+IfMatch = Annotated[str | None, Header(
+    alias="If-Match", pattern=IF_MATCH_PATTERN, max_length=14,
+    description='the case version the write expects, as its ETag gives it ("3"; W/"3" or 3 are read alike; * '
+                "for any): 412 version_conflict when the case has moved on")]
 
 
 def parse_if_match(value: str | None) -> int | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from aftersales.domain import errors
 from aftersales.domain.evidence import MAX_BYTES, MAX_FILES, EvidenceItem
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
-from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, parse_if_match
+from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, IfMatch, parse_if_match
 from aftersales.entrypoints.schemas.responses import EvidenceList, EvidenceOut
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -54,7 +54,7 @@ async def evidence_upload(actor: Who, request: Request, response: Response,
 async def case_evidence_upload(
     case_id: str, actor: Who, request: Request, response: Response,
     file: Annotated[list[UploadFile], File(description=f"one file, or up to {MAX_FILES} under the same name")],
-    kind: Annotated[str, Form()], if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    kind: Annotated[str, Form()], if_match: IfMatch = None,
 ) -> Any:
     """Add evidence to a case: one file answers its record; several (at most nine, each at most
     10 MB) are kept all or none and answer the list of their records."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from aftersales.domain.model import Message
 from aftersales.entrypoints.api import pagination
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
-from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, parse_if_match
+from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, IfMatch, parse_if_match
 from aftersales.entrypoints.schemas.requests import MessageIn
 from aftersales.entrypoints.schemas.responses import MessageList, MessageOut
 from aftersales.services import queries as q
@@ -22,7 +22,7 @@ router = APIRouter(tags=["messages"])
              responses=WRITE_ERRORS, operation_id="case_message_post", dependencies=[TZ])
 async def case_message_post(
     case_id: str, body: MessageIn, actor: Who, request: Request, response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> Any:
     sys = system_of(request)
     def render(msg: Message) -> Reply:
