@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -34,6 +35,11 @@ class Browser:
         """Post a form of ``page`` (the token read from the page, as a browser sends it)."""
         html = self.get(page).text
         return self.client.post(action, data={"csrf": self.csrf(html), **(data or {})}, follow_redirects=False, **kw)
+
+
+def landed(r: Any) -> str:
+    """The path a form's answer sends the browser to, without what it says was done (?done=…)."""
+    return str(urlsplit(r.headers["location"]).path)
 
 
 def add_user(api: Api, name: str, role: str, store: str | None = None) -> None:

@@ -4,7 +4,7 @@ reads the offer on their phone and answers it, and the thread tells both what ha
 from __future__ import annotations
 
 from tests.e2e.conftest import Api
-from tests.e2e.web.conftest import buyer, staff
+from tests.e2e.web.conftest import buyer, landed, staff
 
 
 def _open_quality_return(api: Api) -> str:
@@ -12,7 +12,7 @@ def _open_quality_return(api: Api) -> str:
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
                  {"choice": "return_refund:quality", "amount": "199.00", "description": "起球"})
     assert r.status_code == 303, r.text
-    return str(r.headers["location"].rsplit("/", 1)[1])
+    return str(landed(r).rsplit("/", 1)[1])
 
 
 def test_an_offer_made_on_the_workbench_and_accepted_on_the_phone(people: Api) -> None:
@@ -46,7 +46,7 @@ def test_a_declined_offer_leaves_the_request_as_it_was(people: Api) -> None:
     s, b = staff(people, "s1-owner"), buyer(people)
     s.submit(page, f"{page}/act/counter_offer", {"type": "exchange"})
     assert "换货" in b.get(page).text
-    assert b.submit(page, f"{page}/act/decline_offer").status_code == 303
+    assert b.submit(page, f"{page}/act/decline_offer", {"confirmed": "1"}).status_code == 303
     html = b.get(page).text
     assert 'id="offer"' not in html and "买家拒绝了卖家的协商方案。" in html and "待卖家处理" in html
     # Nobody else answers it: another buyer does not even see the case.

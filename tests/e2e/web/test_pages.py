@@ -11,14 +11,14 @@ from fastapi.testclient import TestClient
 
 from aftersales.services import commands as c
 from tests.e2e.conftest import Api
-from tests.e2e.web.conftest import PASSWORD, Browser, add_user, buyer, staff
+from tests.e2e.web.conftest import PASSWORD, Browser, add_user, buyer, landed, staff
 
 
 def _open_return(b: Browser) -> str:
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
                  {"choice": "return_refund:no_reason", "amount": "199.00", "description": "不合身"})
     assert r.status_code == 303, r.text
-    return r.headers["location"].rsplit("/", 1)[1]
+    return landed(r).rsplit("/", 1)[1]
 
 
 def test_a_return_walked_through_the_pages_ends_refunded(people: Api) -> None:
@@ -179,9 +179,9 @@ def _escalated(people: Api) -> tuple[Browser, str]:
     b, s = buyer(people), staff(people, "s1-owner")
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "return_refund:quality",
                                                                       "amount": "199.00"})
-    case_id = r.headers["location"].rsplit("/", 1)[1]
+    case_id = landed(r).rsplit("/", 1)[1]
     page = f"/cases/{case_id}"
-    assert s.submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"}).status_code == 303
+    assert s.submit(page, f"{page}/act/refuse", {"confirmed": "1", "reason": "not_as_claimed"}).status_code == 303
     assert b.submit(page, f"{page}/act/escalate", {"note": "有质量问题"}).status_code == 303
     return b, case_id
 
@@ -208,7 +208,7 @@ def test_an_agent_reopens_a_lines_window_from_the_case(people: Api) -> None:
     b, case_id = _escalated(people)
     agent = staff(people, "agent-wang")
     page = f"/cases/{case_id}"
-    assert agent.submit(page, f"{page}/act/rule", {"outcome": "reject"}).status_code == 303
+    assert agent.submit(page, f"{page}/act/rule", {"confirmed": "1", "outcome": "reject"}).status_code == 303
     r = agent.submit(page, f"{page}/reopen", {"days": "15", "note": "疑似假货,已核实"})
     assert r.status_code == 303
     assert "已由 agent-wang 重新开放" in agent.get(page).text

@@ -8,7 +8,7 @@ import re
 
 from tests import files
 from tests.e2e.conftest import Api
-from tests.e2e.web.conftest import add_user, buyer, staff
+from tests.e2e.web.conftest import add_user, buyer, landed, staff
 
 
 def _escalated(api: Api) -> str:
@@ -16,10 +16,10 @@ def _escalated(api: Api) -> str:
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
                  {"choice": "return_refund:quality", "amount": "199.00", "description": "开线"})
     assert r.status_code == 303, r.text
-    case_id = str(r.headers["location"].rsplit("/", 1)[1])
+    case_id = str(landed(r).rsplit("/", 1)[1])
     page = f"/cases/{case_id}"
     s = staff(api, "s1-owner")
-    assert s.submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"}).status_code == 303
+    assert s.submit(page, f"{page}/act/refuse", {"confirmed": "1", "reason": "not_as_claimed"}).status_code == 303
     assert b.submit(page, f"{page}/act/escalate").status_code == 303
     return case_id
 
@@ -51,7 +51,7 @@ def test_an_agent_takes_up_a_dispute_asks_for_evidence_and_keeps_notes(people: A
     assert "悄悄话" not in staff(people, "s1-owner").get(page).text
 
     # The second agent may read but not act on a dispute the first holds.
-    refused = zhao.submit(page, f"{page}/act/rule", {"outcome": "reject"})
+    refused = zhao.submit(page, f"{page}/act/rule", {"confirmed": "1", "outcome": "reject"})
     assert refused.status_code == 403 and "该纠纷由客服 agent-wang 处理" in refused.text
     assert wang.submit(page, f"{page}/act/end_evidence_round").status_code == 303
     assert 'id="pause"' not in wang.get(page).text
@@ -98,8 +98,8 @@ def test_the_case_page_says_which_evidence_an_escalation_needs(people: Api) -> N
     b = buyer(people)
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
                  {"choice": "return_refund:counterfeit", "amount": "199.00", "description": "假货"})
-    page = r.headers["location"]
-    staff(people, "s1-owner").submit(page, f"{page}/act/refuse", {"reason": "not_as_claimed"})
+    page = landed(r)
+    staff(people, "s1-owner").submit(page, f"{page}/act/refuse", {"confirmed": "1", "reason": "not_as_claimed"})
     assert "假货维权需提供真假对比图、品牌方或厂家出具的鉴定凭证" in b.get(page).text
     refused = b.submit(page, f"{page}/act/escalate")
     assert refused.status_code == 422
@@ -114,7 +114,7 @@ def test_photos_added_several_at_once_show_as_thumbnails_to_the_parties_only(peo
     b = buyer(people)
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
                  {"choice": "return_refund:quality", "amount": "199.00", "description": "起球"})
-    page = r.headers["location"]
+    page = landed(r)
     photos = [("file", (f"p{i}.png", files.png(64, 48, color=(i * 40, 90, 90)), "image/png")) for i in range(3)]
     posted = b.client.post(f"{page}/evidence", data={"csrf": b.csrf(b.get(page).text), "kind": "photo"},
                            files=photos, follow_redirects=False)

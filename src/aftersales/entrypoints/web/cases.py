@@ -17,6 +17,7 @@ from aftersales.domain import errors
 from aftersales.domain.model import Case, CaseType, Reason, Role, Status, Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
+from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer
 from aftersales.services import commands as c
 from aftersales.services import queries as q
@@ -47,8 +48,32 @@ def deadline_text(sys: System, case: Case) -> Text | None:
     return Text(zh=f"{rule.text.zh}(依据:{rule.source})", en=f"{rule.text.en} (source: {rule.source})")
 
 
+# Forms of the case page besides its actions, by the name their answers carry.
+_OTHER_FORMS = ("message", "evidence", "assign", "reopen")
+
+
+def done_text(who: Viewer, done: str, case: Case) -> str:
+    """What a form did and what comes next, said after it succeeded."""
+    _ = who.reader._
+    if done == "open":
+        what = _("Your request is submitted.")
+    elif done in labels.ACTION:
+        what = _("Done: %(action)s.") % {"action": _(labels.ACTION[done])}
+    else:
+        return ""
+    if case.status in labels.NEXT:
+        party = _(labels.NEXT[case.status])
+        due = case.sla_due if case.status is Status.PLATFORM_REVIEW else case.deadline
+        after = (_("Next: waiting for %(party)s, by %(when)s.") % {"party": party, "when": who.reader.when(due)}
+                 if due else _("Next: waiting for %(party)s.") % {"party": party})
+    else:
+        after = _("The case is now: %(status)s.") % {"status": _(labels.STATUS[case.status])}
+    return f"{what}{'' if who.reader.zh else ' '}{after}"
+
+
 async def case_page(request: Request, who: Viewer, case_id: str, error: str | None = None,
-                    status: int = 200, **extra: Any) -> HTMLResponse:
+                    status: int = 200, failed: str | None = None, done: str | None = None,
+                    **extra: Any) -> HTMLResponse:
     sys: System = request.app.state.system
     assert who.actor is not None
     actor = who.actor
@@ -79,9 +104,12 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
     needs = {a: rule.text for rule in sys.pack.evidence_rules for a in rule.actions
              if rule.party == actor.role.value and case.reason in rule.reasons
              and (rule.categories is None or (line is not None and line.category in rule.categories))}
+    actions = actions_for(who, case)
+    if failed not in (*actions, *_OTHER_FORMS):
+        failed = None  # the form is gone (the case moved on): the refusal is said at the top instead
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
-                  needs=needs,
-                  actions=actions_for(who, case), explanation=deadline_text(sys, case), Status=Status,
+                  needs=needs, failed=failed, done=done_text(who, done, case) if done else None,
+                  actions=actions, explanation=deadline_text(sys, case), Status=Status,
                   case_types=list(CaseType), reasons=list(Reason), **data,
                   **extra)
 
@@ -89,7 +117,7 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_view(case_id: str, request: Request) -> Response:
     who = await viewer(request)
-    return await case_page(request, who, case_id)
+    return await case_page(request, who, case_id, done=request.query_params.get("done"))
 
 
 def _body(action: str, fields: dict[str, str]) -> dict[str, Any]:
@@ -114,20 +142,26 @@ def invalid(exc: ValidationError) -> errors.ValidationFailed:
     return errors.ValidationFailed(f"{where}: {first.get('msg', 'invalid')}", f"{where}:填写有误")
 
 
-async def _attempt(request: Request, who: Viewer, case_id: str, command: Callable[[], Any], anchor: str,
-                   to: Callable[[Any], str] | None = None) -> Response:
-    """Run a case's form: back to the case on success (or where ``to`` says, given the answer);
-    the case again with the refusal in the viewer's language otherwise (a stranger's case stays
-    not found)."""
+_STALE = Text("这个售后单在您打开页面后有了变化:下面是它现在的样子,请核对后再操作。",
+               "The case changed after you opened this page: here it is as it is now. Check it, then try again.")
+
+
+async def _attempt(request: Request, who: Viewer, case_id: str, command: Callable[[], Any], anchor: str, *,
+                   name: str, typed: dict[str, str], to: Callable[[Any], str] | None = None) -> Response:
+    """Run the case's form ``name``: on success back to the case (or where ``to`` says, given
+    the answer), saying what was done; otherwise the case as it is now, with the refusal in
+    the viewer's language beside that form and what was typed still in it (a stranger's case
+    stays not found)."""
     sys: System = request.app.state.system
     try:
         answer = await run_in_threadpool(lambda: sys.dispatch(command()))
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
-        return await case_page(request, who, case_id, error=who.reader.text(Text(exc.zh, exc.en)),
-                               status=exc.status)
-    return redirect(to(answer) if to is not None else f"/cases/{case_id}{anchor}")
+        said = _STALE if isinstance(exc, errors.VersionConflict) else Text(exc.zh, exc.en)
+        return await case_page(request, who, case_id, error=who.reader.text(said), status=exc.status,
+                               failed=name, typed=typed, failed_field=exc.extra.get("field"))
+    return redirect(to(answer) if to is not None else f"/cases/{case_id}?done={name}{anchor}")
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -149,11 +183,19 @@ async def case_act(case_id: str, action: str, request: Request) -> Response:
     if action not in ACTION_BODIES:
         raise errors.NotFound(f"no action {action!r}", f"没有操作 {action!r}")
     version = _version(fields)
+    if action in labels.CONFIRM and fields.get("confirmed") != "1":
+        return _confirm(request, who, case_id, action, fields)
 
     def command() -> c.Act:
         return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
 
-    return await _attempt(request, who, case_id, command, "")
+    return await _attempt(request, who, case_id, command, "", name=action, typed=fields)
+
+
+def _confirm(request: Request, who: Viewer, case_id: str, action: str, fields: dict[str, str]) -> Response:
+    """Ask before an irreversible action: the same form again, its fields kept, to confirm."""
+    kept = {k: v for k, v in fields.items() if k in (*_ACTION_FIELDS, "version", "evidence_ids", "parties") and v}
+    return render(request, who, "confirm.html", case_id=case_id, action=action, kept=kept)
 
 
 @router.post("/cases/{case_id}/appeal", response_class=HTMLResponse)
@@ -168,7 +210,8 @@ async def case_appeal(case_id: str, request: Request) -> Response:
     def command() -> c.AppealRuling:
         return _parsed(AppealIn, body).command(actor, case_id)
 
-    return await _attempt(request, who, case_id, command, "", to=lambda appeal: f"/cases/{appeal.id}")
+    return await _attempt(request, who, case_id, command, "", name="appeal", typed=fields,
+                          to=lambda appeal: f"/cases/{appeal.id}?done=appeal")
 
 
 @router.post("/cases/{case_id}/assign", response_class=HTMLResponse)
@@ -183,7 +226,7 @@ async def case_assign(case_id: str, request: Request) -> Response:
     def command() -> c.AssignCase:
         return c.AssignCase(actor=actor, case_id=case_id, assignee=assignee, expected_version=version)
 
-    return await _attempt(request, who, case_id, command, "")
+    return await _attempt(request, who, case_id, command, "", name="assign", typed=fields)
 
 
 @router.post("/cases/{case_id}/messages", response_class=HTMLResponse)
@@ -197,7 +240,7 @@ async def case_message(case_id: str, request: Request) -> Response:
         return _parsed(MessageIn, {"text": fields.get("text", "").strip(),
                                    "private": bool(fields.get("private"))}).command(actor, case_id)
 
-    return await _attempt(request, who, case_id, command, "#messages")
+    return await _attempt(request, who, case_id, command, "#messages", name="message", typed=fields)
 
 
 @router.post("/cases/{case_id}/evidence", response_class=HTMLResponse)
@@ -216,7 +259,7 @@ async def case_evidence(case_id: str, request: Request) -> Response:
         return c.AttachFiles(actor=actor, case_id=case_id, files=tuple(
             c.NewFile(kind=kind, content=content, filename=name) for content, name in chosen))
 
-    return await _attempt(request, who, case_id, command, "#evidence")
+    return await _attempt(request, who, case_id, command, "#evidence", name="evidence", typed=fields)
 
 
 @router.post("/cases/{case_id}/reopen", response_class=HTMLResponse)
@@ -237,7 +280,7 @@ async def case_reopen(case_id: str, request: Request) -> Response:
         return c.ReopenLine(actor=actor, order_id=case.order_id, line_id=case.line_id, days=int(days),
                             note=fields.get("note", "").strip()[:2000] or None)
 
-    return await _attempt(request, who, case_id, command, "#reopen")
+    return await _attempt(request, who, case_id, command, "#reopen", name="reopen", typed=fields)
 
 
 @router.get("/cases/{case_id}/preview/{action}", response_class=HTMLResponse)

@@ -143,3 +143,14 @@ ROLE_HOME = {
     "agent": "/queue",
     "operator": "/ops",
 }
+
+
+# Actions that cannot be undone ask first, saying what follows (with scripts on and off alike).
+CONFIRM = {
+    "withdraw": N_("Your request ends here and cannot be taken up again."),
+    "decline_offer": N_("The seller's offer is gone; the case goes back to where it was."),
+    "refuse": N_("The buyer may then ask the platform to step in."),
+    "refuse_receipt": N_("The returned goods stay refused; the platform may be asked to decide."),
+    "reject_replacement": N_("The replacement is refused; the platform may be asked to decide."),
+    "rule": N_("The ruling is carried out at once: a refund it orders is paid and cannot be taken back."),
+}

@@ -159,6 +159,10 @@ def render(request: Request, who: Viewer, template: str, status: int = 200, **co
         request=request, who=who, r=who.reader, lang=who.reader.lang, path=request.url.path, zones=ZONES,
         **context)
     response = HTMLResponse(html, status_code=status)
+    if request.method != "GET" and request.headers.get("hx-request"):
+        # A form's answer drawn in place (a refusal, a question before an irreversible step):
+        # the address stays the page's, so reloading does not ask again for the form's URL.
+        response.headers["HX-Push-Url"] = "false"
     secure = request.url.scheme == "https"
     if request.query_params.get("lang") in i18n.LANGS:  # the switch is remembered
         response.set_cookie(LANG_COOKIE, who.reader.lang, max_age=LANG_MAX_AGE, samesite="lax", secure=secure)

@@ -155,7 +155,7 @@ async def orders(request: Request) -> Response:
 
 
 async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str, status: int = 200,
-                     error: str | None = None) -> Response:
+                     error: str | None = None, **refused: Any) -> Response:
     sys = _sys(request)
     assert who.actor is not None
     actor = who.actor
@@ -182,7 +182,10 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
                 "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable}
 
     data = await run_in_threadpool(load)
-    return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data)
+    shown = {"open": data["allowed"], "reopen_request": data["reviewable"]}
+    if not shown.get(refused.get("failed") or "") or data["open_case"]:
+        refused.pop("failed", None)  # the form is gone now: the refusal is said at the top instead
+    return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data, **refused)
 
 
 @router.get("/orders/{order_id}/lines/{line_id}", response_class=HTMLResponse)
@@ -226,8 +229,10 @@ async def _open_from_line(request: Request, order_id: str, line_id: str, file_fi
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
-        return await _line_page(request, who, order_id, line_id, status=exc.status, error=_text(exc, who))
-    return redirect(f"/cases/{case.id}")
+        # Said beside the form that was sent, with what was typed still in it (not the file).
+        return await _line_page(request, who, order_id, line_id, status=exc.status, error=_text(exc, who),
+                                failed="reopen_request" if file_field == "proof" else "open", typed=fields)
+    return redirect(f"/cases/{case.id}?done=open")
 
 
 @router.post("/orders/{order_id}/lines/{line_id}/apply", response_class=HTMLResponse)

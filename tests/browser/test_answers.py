@@ -1,0 +1,170 @@
+"""Every form answers the person, with scripts on (htmx swaps the answer in) and off (a plain
+page): a refusal says why beside the form that was sent, keeping what was typed; a success says
+what was done and what comes next; an irreversible step asks first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import DESK, PASSWORD, PHONE, Server
+
+pytestmark = pytest.mark.browser
+SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
+SEED_POLICY = Path(__file__).parent.parent / "fixtures" / "store-policy-clothing.toml"
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[list[Page]]:
+    opened: list[Page] = []
+    yield opened
+    for p in opened:
+        p.context.close()
+
+
+def _page(browser: Any, pages: list[Page], js: bool, phone: bool = False) -> Page:
+    context = browser.new_context(viewport=PHONE if phone else DESK, locale="zh-CN", java_script_enabled=js,
+                                  is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    pages.append(page)
+    return page
+
+
+def buyer(browser: Any, server: Server, pages: list[Page], js: bool) -> Page:
+    page = _page(browser, pages, js, phone=True)
+    page.goto(server.login_link("b1"))
+    expect(page).to_have_url(re.compile(r"/orders$"))
+    return page
+
+
+def staff(browser: Any, server: Server, pages: list[Page], js: bool, name: str) -> Page:
+    page = _page(browser, pages, js)
+    page.goto(server.url + "/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/(workbench|queue|ops)$"))
+    return page
+
+
+def _case(server: Server, order: str, reason: str = "no_reason", type_: str = "return_refund") -> str:
+    server.order(order)
+    opened = server.api("POST", "/api/v1/cases", {"order_id": order, "line_id": "l1", "type": type_,
+                                                  "reason": reason, "amount": "199.00"}, who="buyer:b1")
+    return str(opened["id"])
+
+
+@SCRIPTS
+def test_an_amount_above_what_was_paid_is_refused_beside_the_form(browser: Any, server: Server, pages: list[Page],
+                                                                  js: bool) -> None:
+    order = f"o-amount-{js}"
+    server.order(order)
+    page = buyer(browser, server, pages, js)
+    page.goto(f"{server.url}/orders/{order}/lines/l1")
+    form = page.locator("form[data-action=open]")
+    form.get_by_label("申请类型").select_option("return_refund:no_reason")
+    form.get_by_label("金额(元)").fill("999.00")
+    form.get_by_label("问题描述").fill("不合身")
+    form.get_by_role("button", name="提交申请").click()
+    form = page.locator("form[data-action=open]")
+    expect(form.locator("[role=alert]")).to_contain_text("超过该商品实付 199.00")
+    # What was typed is still there, to correct rather than retype.
+    expect(form.get_by_label("金额(元)")).to_have_value("999.00")
+    expect(form.get_by_label("问题描述")).to_have_value("不合身")
+    expect(form.get_by_label("申请类型")).to_have_value("return_refund:no_reason")
+    form.get_by_label("金额(元)").fill("199.00")
+    form.get_by_role("button", name="提交申请").click()
+    done = page.locator(".done[role=status]")
+    expect(done).to_contain_text("申请已提交")
+    expect(done).to_contain_text("接下来:等待卖家处理,截止")
+
+
+@SCRIPTS
+def test_a_void_policy_clause_is_refused_with_the_law_it_breaks(browser: Any, server: Server, pages: list[Page],
+                                                                js: bool) -> None:
+    owner = staff(browser, server, pages, js, "s1-owner")
+    owner.goto(server.url + "/policy")
+    seed = SEED_POLICY.read_text(encoding="utf-8").replace('store = "seed-clothing"', 'store = "s1"')
+    owner.locator("textarea[name=policy]").fill(seed)
+    owner.get_by_role("button", name="保存").click()
+    expect(owner.locator("[role=alert]")).to_contain_text("减损了买家的权利")
+    expect(owner.locator("textarea[name=policy]")).to_have_value(re.compile("2a-quality-exchange-only"))
+
+
+@SCRIPTS
+def test_a_page_left_open_in_another_tab_says_the_case_changed(browser: Any, server: Server, pages: list[Page],
+                                                               js: bool) -> None:
+    case_id = _case(server, f"o-stale-{js}")
+    first = staff(browser, server, pages, js, "s1-owner")
+    first.goto(f"{server.url}/cases/{case_id}")
+    second = first.context.new_page()
+    second.goto(f"{server.url}/cases/{case_id}")
+    first.locator("form[data-action=agree] button[type=submit]").click()
+    expect(first.locator(".done[role=status]")).to_contain_text("已完成:同意")
+    expect(first.locator(".done[role=status]")).to_contain_text("等待买家处理")
+    second.locator("form[data-action=agree] button[type=submit]").click()
+    expect(second.locator("[role=alert]")).to_contain_text("在您打开页面后有了变化")
+    expect(second.locator(".status")).to_have_text("待买家退货")  # the case as it is now
+
+
+@SCRIPTS
+def test_an_escalation_without_the_evidence_the_rules_ask_for(browser: Any, server: Server, pages: list[Page],
+                                                              js: bool) -> None:
+    case_id = _case(server, f"o-fake-{js}", reason="counterfeit", type_="refund_only")
+    server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
+    page = buyer(browser, server, pages, js)
+    page.goto(f"{server.url}/cases/{case_id}")
+    form = page.locator("form[data-action=escalate]")
+    form.get_by_label("备注").fill("疑似假货")
+    form.locator("button[type=submit]").click()
+    form = page.locator("form[data-action=escalate]")
+    expect(form.locator("[role=alert]")).to_contain_text("需提供以下凭证之一")
+    expect(form.get_by_label("备注")).to_have_value("疑似假货")
+    expect(page.locator(".status")).to_have_text("卖家已拒绝")
+
+
+@SCRIPTS
+def test_withdrawing_asks_first_and_going_back_changes_nothing(browser: Any, server: Server, pages: list[Page],
+                                                               js: bool) -> None:
+    case_id = _case(server, f"o-withdraw-{js}")
+    page = buyer(browser, server, pages, js)
+    page.goto(f"{server.url}/cases/{case_id}")
+    page.locator("form[data-action=withdraw] button[type=submit]").click()
+    question = page.locator("form[data-confirm][data-action=withdraw]")
+    expect(question).to_contain_text("确定:撤销申请")
+    expect(page.locator("main")).to_contain_text("不能再继续")
+    page.get_by_role("link", name="不,返回售后单").click()
+    expect(page.locator(".status")).to_have_text("待卖家处理")
+    page.locator("form[data-action=withdraw] button[type=submit]").click()
+    page.locator("form[data-confirm][data-action=withdraw] button[type=submit]").click()
+    expect(page.locator(".done[role=status]")).to_contain_text("售后单当前状态:已关闭")
+
+
+@SCRIPTS
+def test_an_appeal_after_its_window_is_refused_on_the_page_that_offered_it(
+        browser: Any, server: Server, pages: list[Page], js: bool) -> None:
+    # Last in the file: it moves the module's clock on by the appeal window.
+    case_id = _case(server, f"o-late-appeal-{js}", reason="quality")
+    server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
+    server.api("POST", f"/api/v1/cases/{case_id}/escalate", {}, who="buyer:b1")
+    server.api("POST", f"/api/v1/cases/{case_id}/intervene", {}, who="agent:agent-wang")
+    server.api("POST", f"/api/v1/cases/{case_id}/rule", {"outcome": "refund", "amount": "50.00"},
+               who="agent:agent-wang")
+    page = buyer(browser, server, pages, js)
+    for _ in range(100):  # the worker pays the refund and ends the case a moment later
+        page.goto(f"{server.url}/cases/{case_id}")
+        if page.locator("form[data-action=appeal]").count():
+            break
+        page.wait_for_timeout(200)
+    now = datetime.fromisoformat(server.api("GET", "/api/v1/test-clock")["now"])
+    server.clock((now + timedelta(days=8)).isoformat())
+    form = page.locator("form[data-action=appeal]")
+    form.get_by_label("备注").fill("仍有损坏")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("[role=alert]")).to_contain_text("裁决须在售后单结束后")
