@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# `make demo PORT=8080 HOST=0.0.0.0` serves elsewhere than 127.0.0.1:8000.
 demo: $(STAMP)
-	$(BIN)/aftersales demo
+	$(BIN)/aftersales demo $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 lint: $(STAMP)
 	@$(TIMED) ruff $(BIN)/ruff check src tests bench tools

@@ -72,6 +72,14 @@ class System:
         if self.db is not None:
             self.db.dispose()
 
+    def schema_missing(self) -> bool:
+        """Whether the database has no schema yet (an empty file, a new PostgreSQL database)."""
+        if self.db is None:
+            return False
+        from sqlalchemy import inspect
+
+        return not inspect(self.db.engine).has_table("cases")
+
 
 def blob_store(settings: Settings) -> BlobStore:
     """Where evidence bytes are kept: the folder set, or beside the SQLite file (``shop.db`` →

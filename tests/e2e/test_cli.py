@@ -83,6 +83,37 @@ def test_the_demo_seeds_and_prints_tokens(tmp_path: Path) -> None:
     assert "platform_review" in r.stdout and (tmp_path / "demo.db").exists()
 
 
+def test_the_demo_opens_on_its_sign_ins_with_two_agents_and_a_line_past_every_window(tmp_path: Path) -> None:
+    from aftersales.bootstrap import Settings, bootstrap
+    from aftersales.domain.model import Actor, Reason, Role
+    from aftersales.services import queries as q
+
+    r = cli("demo", "--no-serve", "--port", "8123", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "alembic" not in r.stdout + r.stderr  # the schema's history only when asked for (LOG_LEVEL=DEBUG)
+    assert "agent-zhao" in r.stdout and "http://127.0.0.1:8123/login/link/" in r.stdout
+    system = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/demo.db"))
+    try:
+        _, options = system.dispatch(q.LineEligibility(actor=Actor(Role.BUYER, "bob"), order_id="D1005", line_id="1"))
+    finally:
+        system.close()
+    assert not any(o.allowed for o in options)  # even a counterfeit: the reopening journey starts here
+    assert any(o.reason is Reason.COUNTERFEIT for o in options)
+
+
+def test_a_command_without_its_database_says_so_and_leaves_no_file(tmp_path: Path) -> None:
+    r = cli("user", "link", "alice", cwd=tmp_path, env={"AFTERSALES_DATABASE_URL": ""})
+    assert r.returncode == 2 and "no database at aftersales.db" in r.stderr and "demo.db" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "aftersales.db").exists()
+    (tmp_path / "empty.db").touch()
+    r = cli("user", "link", "alice", cwd=tmp_path, env={"AFTERSALES_DATABASE_URL": "sqlite:///empty.db"})
+    assert r.returncode == 2 and "no tables yet" in r.stderr
+    assert cli("demo", "--no-serve", cwd=tmp_path).returncode == 0
+    r = cli("user", "link", "alice", "--base-url", "http://shop.example:8080/", cwd=tmp_path,
+            env={"AFTERSALES_DATABASE_URL": "sqlite:///demo.db"})
+    assert r.returncode == 0 and r.stdout.startswith("http://shop.example:8080/login/link/as_lin_"), r.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -9,12 +9,15 @@ import shutil
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aftersales.domain.model import Actor, Role
 from aftersales.services import commands as c
+
+if TYPE_CHECKING:
+    from aftersales.bootstrap import System
 
 app = typer.Typer(help="Aftersales: after-sales service and dispute resolution (售后服务与维权平台).",
                   no_args_is_help=True, add_completion=False)
@@ -41,7 +44,29 @@ def _logging() -> None:
 def _upgrade(url: str) -> None:
     from aftersales.bootstrap import upgrade_database
 
+    # Each migration's name is the operator's business only when they ask (LOG_LEVEL=DEBUG):
+    # `make demo` should open on its sign-ins, not on a page of schema history.
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     upgrade_database(url)
+
+
+def _system() -> System:
+    """The system at AFTERSALES_DATABASE_URL for a command that needs its data: refused in words
+    where there is no database there, instead of leaving an empty file behind and failing on it."""
+    from aftersales.bootstrap import Settings, bootstrap
+
+    url = Settings.from_env().database_url
+    hint = "set AFTERSALES_DATABASE_URL (the demo's is sqlite:///demo.db), or create one with `aftersales db upgrade`"
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        typer.echo(f"no database at {url.removeprefix('sqlite:///')}: {hint}", err=True)
+        raise typer.Exit(2)
+    system = bootstrap()
+    if system.schema_missing():
+        system.close()
+        typer.echo(f"the database at {_redact(url)} has no tables yet: {hint}", err=True)
+        raise typer.Exit(2)
+    return system
 
 
 def _cli_operator() -> Actor:
@@ -91,11 +116,10 @@ def serve(
 @app.command()
 def worker() -> None:
     """Fire due timers and settle refunds until stopped (Ctrl-C or SIGTERM)."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.entrypoints.worker import Worker
 
     _logging()
-    w = Worker(bootstrap())
+    w = Worker(_system())
 
     def stop(*_: object) -> None:
         w.stop()
@@ -119,7 +143,6 @@ def token(
     `aftersales token buyer b1` and `aftersales token --role buyer --subject b1` are the same;
     with no subject an operator token for "admin" is issued. `aftersales token list` lists the
     tokens issued (never the tokens themselves); `aftersales token revoke ID` revokes one."""
-    from aftersales.bootstrap import bootstrap
 
     if role_arg in ("list", "revoke") and role_opt is None:
         _token_admin(role_arg, subject_arg)
@@ -133,7 +156,7 @@ def token(
         typer.echo(f"unknown role {role!r}", err=True)
         raise typer.Exit(2)
     expires_at = _expiry(expires_in)
-    system = bootstrap()
+    system = _system()
     try:
         issued = system.dispatch(c.IssueToken(actor=_cli_operator(), role=role, subject=subject,
                                               expires_at=expires_at))
@@ -154,11 +177,10 @@ def _expiry(text: str | None) -> datetime | None:
 
 
 def _token_admin(verb: str, token_id: str | None) -> None:
-    from aftersales.bootstrap import bootstrap
     from aftersales.domain.errors import DomainError
     from aftersales.services import queries as q
 
-    system = bootstrap()
+    system = _system()
     try:
         if verb == "list":
             after = 0
@@ -194,7 +216,6 @@ def user_add(
     never appears in the shell's history or the process list; it is stored as an argon2 hash."""
     import sys
 
-    from aftersales.bootstrap import bootstrap
     from aftersales.domain.errors import DomainError
 
     if sys.stdin.isatty():
@@ -203,7 +224,7 @@ def user_add(
         password = getpass.getpass("password: ")
     else:
         password = sys.stdin.readline().rstrip("\r\n")
-    system = bootstrap()
+    system = _system()
     try:
         user = system.dispatch(c.AddUser(actor=_cli_operator(), name=name, role=role, store_id=store,
                                          password=password))
@@ -217,17 +238,19 @@ def user_add(
 
 
 @user_app.command("link")
-def user_link(buyer: Annotated[str, typer.Argument(help="the buyer's id in the marketplace")]) -> None:
+def user_link(
+    buyer: Annotated[str, typer.Argument(help="the buyer's id in the marketplace")],
+    base_url: Annotated[str, typer.Option(help="the server's address, which the link starts with",
+                                          envvar="AFTERSALES_BASE_URL")] = "http://127.0.0.1:8000",
+) -> None:
     """Print a one-time sign-in link for a buyer (valid 10 minutes), as the marketplace's app
-    gets one from POST /api/v1/login-links. The path is relative to the server's address."""
-    from aftersales.bootstrap import bootstrap
-
-    system = bootstrap()
+    gets one from POST /api/v1/login-links."""
+    system = _system()
     try:
         issued = system.dispatch(c.IssueLoginLink(actor=_cli_operator(), buyer=buyer))
     finally:
         system.close()
-    typer.echo(f"/login/link/{issued.token}")
+    typer.echo(f"{base_url.rstrip('/')}/login/link/{issued.token}")
 
 
 @app.command()
@@ -250,7 +273,7 @@ def demo(
     os.environ["AFTERSALES_DATABASE_URL"] = url
     _upgrade(url)
     info = demo_mod.seed(url)
-    demo_mod.print_intro(info, f"http://{host}:{port}")
+    demo_mod.print_intro(info, f"http://{host}:{port}", url)
     if no_serve:
         return
     serve(host=host, port=port, no_worker=False, migrate=False)
@@ -262,14 +285,13 @@ def calendar_load(
 ) -> None:
     """Load a year's official holidays and adjusted workdays (调休); restart servers and workers after."""
     from aftersales.adapters import calendars
-    from aftersales.bootstrap import bootstrap
 
     try:
         year = calendars.read_year(file)
     except (OSError, calendars.InvalidCalendar, ValueError) as exc:
         typer.echo(f"cannot load {file}: {exc}", err=True)
         raise typer.Exit(2) from exc
-    system = bootstrap()
+    system = _system()
     try:
         system.dispatch(c.LoadCalendarYear(actor=_cli_operator(), year=year))
     finally:
@@ -311,10 +333,9 @@ def line_reopen(
     note: Annotated[str | None, typer.Option(help="why (kept in the line's history)")] = None,
 ) -> None:
     """Reopen a line's closed windows for N days, after review (one more after-sale claim)."""
-    from aftersales.bootstrap import bootstrap
     from aftersales.domain.errors import DomainError
 
-    system = bootstrap()
+    system = _system()
     try:
         grant = system.dispatch(c.ReopenLine(actor=Actor(Role.AGENT, by), order_id=order, line_id=line, days=days,
                                              note=note))

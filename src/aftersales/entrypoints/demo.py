@@ -24,7 +24,8 @@ STORE2 = Store("demo-digital", "数码小站 Digital Corner", "广东省深圳�
 
 # Who signs in to the pages: (name, team role or platform role, store).
 STAFF = (("hz-owner", "owner", STORE.id), ("hz-staff", "after_sales", STORE.id), ("hz-viewer", "viewer", STORE.id),
-         ("dc-owner", "owner", STORE2.id), ("agent-li", "agent", None), ("ops", "operator", None))
+         ("dc-owner", "owner", STORE2.id), ("agent-li", "agent", None), ("agent-zhao", "agent", None),
+         ("ops", "operator", None))  # two agents: an appeal is decided by another than the one who ruled
 BUYERS = ("alice", "bob", "carol")
 
 
@@ -81,8 +82,10 @@ class _Seeder:
         order("D1004", "bob", "completed 5 days ago: seller-fault window open 10 more days", paid=14 * d,
               shipped=13 * d, delivered=11 * d, completed=5 * d, fee=1000,
               lines=[Line("1", "运动鞋 sneakers", Category.SHOES, 1, 45900)])
-        order("D1005", "bob", "completed 20 days ago: every window closed", paid=30 * d, shipped=29 * d,
-              delivered=27 * d, completed=20 * d, lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
+        # Past even the counterfeit window (90 days after completion): the reopening journey.
+        order("D1005", "bob", "completed 100 days ago: every window closed, even for a counterfeit; the platform may "
+              "reopen it after review", paid=110 * d, shipped=109 * d, delivered=107 * d, completed=100 * d,
+              lines=[Line("1", "帆布包 canvas bag", Category.BAGS, 1, 12900)])
         order("D1006", "alice", "custom-made, delivered: no no-reason return by law", paid=6 * d, shipped=4 * d,
               delivered=2 * d, lines=[Line("1", "定制T恤 custom T-shirt", Category.CUSTOM_MADE, 1, 8800)])
         order("D1007", "alice", "delivered 2 days ago, no case yet: the README's curl walkthrough", paid=5 * d,
@@ -165,13 +168,14 @@ def seed(url: str) -> DemoInfo:
     return seeder.info
 
 
-def print_intro(info: DemoInfo, base: str) -> None:
+def print_intro(info: DemoInfo, base: str, url: str = "sqlite:///demo.db") -> None:
     print(f"\nAftersales demo 售后演示 — serving on {base}  (API docs: {base}/docs)\n")
     print(f"Pages 页面: {base}/login  — staff sign in with these (generated now, shown once):")
     for name, role, store in STAFF:
         where = f"{role} of {store}" if store else role
         print(f"  {name:<10} {info.passwords[name]:<14} {where}")
-    print("Buyers open a one-time link (valid 10 minutes; `aftersales user link BUYER` prints a fresh one):")
+    print("Buyers open a one-time link (valid 10 minutes; a fresh one: "
+          f"`AFTERSALES_DATABASE_URL={url} .venv/bin/aftersales user link BUYER --base-url {base}`):")
     for buyer, link in info.links.items():
         print(f"  {buyer:<10} {base}{link}")
     print()
