@@ -204,16 +204,31 @@ def test_an_agent_sees_a_rulings_freight_decision_before_giving_it(people: Api) 
     assert buyer(people).get(f"/cases/{case_id}/preview/rule?{query}").status_code == 403
 
 
-def test_an_agent_reopens_a_lines_window_from_the_case(people: Api) -> None:
-    b, case_id = _escalated(people)
+def test_an_agent_reopens_a_lines_window_from_a_counterfeit_dispute_once(people: Api) -> None:
+    from tests import files
+
+    b, s = buyer(people), staff(people, "s1-owner")
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:counterfeit", "amount": "199.00", "description": "假货"})
+    page = landed(r)
+    assert s.submit(page, f"{page}/act/refuse", {"confirmed": "1", "reason": "not_as_claimed"}).status_code == 303
+    b.client.post(f"{page}/evidence", data={"csrf": b.csrf(b.get(page).text), "kind": "authentication"},
+                  files={"file": ("鉴定.pdf", files.pdf(), "application/pdf")})
+    assert b.submit(page, f"{page}/act/escalate").status_code == 303
     agent = staff(people, "agent-wang")
-    page = f"/cases/{case_id}"
     assert agent.submit(page, f"{page}/act/rule", {"confirmed": "1", "outcome": "reject"}).status_code == 303
+    assert 'data-action="reopen"' in agent.get(page).text  # a suspected counterfeit: a second look is the seed's
     r = agent.submit(page, f"{page}/reopen", {"days": "15", "note": "疑似假货,已核实"})
     assert r.status_code == 303
-    assert "已由 agent-wang 重新开放" in agent.get(page).text
+    after = agent.get(page).text
+    assert "已由 agent-wang 重新开放" in after and 'data-action="reopen"' not in after  # granted: not offered again
     assert "重新开放售后入口" not in b.get(page).text  # the buyer sees the case, not the agent's tools
     assert b.submit(page, f"{page}/reopen", {"days": "15"}).status_code == 403
+
+
+def test_an_ordinary_dispute_offers_no_reopening(people: Api) -> None:
+    _, case_id = _escalated(people)  # a quality claim on clothing: no second look in the seed
+    assert 'data-action="reopen"' not in staff(people, "agent-wang").get(f"/cases/{case_id}").text
 
 
 def test_the_operator_sees_cases_by_status_and_deadlines_that_acted(people: Api) -> None:

@@ -124,3 +124,20 @@ def test_photos_added_several_at_once_show_as_thumbnails_to_the_parties_only(peo
     assert len(thumbs) == 3
     assert staff(people, "s1-owner").get(thumbs[0]).headers["content-type"] == "image/jpeg"
     assert buyer(people, "b2").get(thumbs[0]).status_code == 404
+
+
+def test_the_history_says_who_did_what_in_the_past_tense_and_files_say_who_sent_them(people: Api) -> None:
+    case_id = _escalated(people)
+    page = f"/cases/{case_id}"
+    wang = staff(people, "agent-wang")
+    assert wang.submit(page, f"{page}/act/intervene").status_code == 303
+    zh = wang.get(page).text
+    assert re.search(r"平台客服 agent-wang: <strong>受理纠纷</strong>", zh)  # the agent, by name
+    en = wang.get(f"{page}?lang=en").text
+    assert "<strong>Took up the dispute</strong>" in en and "<strong>Refused</strong>" in en  # not button verbs
+    b = buyer(people)
+    r = b.client.post(f"{page}/evidence", data={"csrf": b.csrf(b.get(page).text), "kind": "photo"},
+                      files={"file": ("photo.png", files.png(32, 32), "image/png")}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    listed = wang.get(f"{page}?lang=zh-CN").text
+    assert "照片 · 买家 b1 · 2026-03-04 09:00" in listed  # its kind, who sent it, when

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
-from aftersales.domain import errors
+from aftersales.domain import appeals, errors
 from aftersales.domain.model import Case, CaseType, Reason, Role, Status, Text
 from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
@@ -46,10 +46,6 @@ def deadline_text(sys: System, case: Case) -> Text | None:
     if rule is None:
         return None
     return Text(zh=f"{rule.text.zh}(依据:{rule.source})", en=f"{rule.text.en} (source: {rule.source})")
-
-
-# Forms of the case page besides its actions, by the name their answers carry.
-_OTHER_FORMS = ("message", "evidence", "assign", "reopen")
 
 
 def done_text(who: Viewer, done: str, case: Case) -> str:
@@ -96,16 +92,24 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
         data["team"] = [m.name for m in members if m.role != "viewer"] or ([actor.staff] if actor.staff else [])
     reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
     refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
-    if actor.role in (Role.AGENT, Role.OPERATOR):
-        data["reopenings"] = await run_in_threadpool(sys.dispatch, q.LineReopenings(
-            actor=actor, order_id=case.order_id, line_id=case.line_id))
     line = data["line"]
+    if actor.role in (Role.AGENT, Role.OPERATOR):
+        grants = await run_in_threadpool(sys.dispatch, q.LineReopenings(
+            actor=actor, order_id=case.order_id, line_id=case.line_id))
+        data["reopenings"] = grants
+        # Offered where the seed allows a second look (a suspected counterfeit, 三包 quality) on a
+        # dispute that is not a request to reopen (which has its own action), and not twice.
+        live = any(g.until > who.now for g in grants)
+        data["may_reopen"] = (case.kind != "reopening" and line is not None and appeals.reviewable(line, case.reason)
+                              and not live)
     # What the pack asks this party to show before an action on this claim, said beside the button.
     needs = {a: rule.text for rule in sys.pack.evidence_rules for a in rule.actions
              if rule.party == actor.role.value and case.reason in rule.reasons
              and (rule.categories is None or (line is not None and line.category in rule.categories))}
     actions = actions_for(who, case)
-    if failed not in (*actions, *_OTHER_FORMS):
+    shown = {*actions, *(("message", "evidence") if case.open and actor.team_role != "viewer" else ()),
+             *(("assign",) if data.get("team") else ()), *(("reopen",) if data.get("may_reopen") else ())}
+    if failed not in shown:
         failed = None  # the form is gone (the case moved on): the refusal is said at the top instead
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
                   needs=needs, failed=failed, done=done_text(who, done, case) if done else None,

@@ -65,6 +65,33 @@ ACTION = {
     "decline_offer": N_("Decline the offer"),
 }
 
+# The same actions as they read in a case's history: what someone did, not a button to press.
+EVENT = {
+    **ACTION,
+    "agree": N_("Agreed"),
+    "refuse": N_("Refused"),
+    "modify": N_("Changed the request"),
+    "withdraw": N_("Withdrew the request"),
+    "escalate": N_("Asked the platform to step in"),
+    "ship_return": N_("Sent the goods back"),
+    "confirm_receipt": N_("Confirmed receipt"),
+    "refuse_receipt": N_("Refused the returned goods"),
+    "ship_replacement": N_("Shipped the replacement"),
+    "confirm_replacement": N_("Confirmed the replacement"),
+    "reject_replacement": N_("Rejected the replacement"),
+    "rule": N_("Ruled"),
+    "intervene": N_("Took up the dispute"),
+    "request_evidence": N_("Asked for evidence"),
+    "end_evidence_round": N_("Ended the evidence round"),
+    "suspend": N_("Paused the review"),
+    "appeal": N_("Appealed the ruling"),
+    "reopen_grant": N_("Reopened the window"),
+    "resume": N_("Resumed the review"),
+    "counter_offer": N_("Offered other terms"),
+    "accept_offer": N_("Accepted the offer"),
+    "decline_offer": N_("Declined the offer"),
+}
+
 # What happens when the deadline passes with nobody acting (the pack's default outcome).
 DEFAULT_OUTCOME = {
     "agree": N_("then the request is agreed automatically"),
