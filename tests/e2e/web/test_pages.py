@@ -344,3 +344,12 @@ def test_a_page_takes_no_status_or_message_from_its_address(people: Api) -> None
     owner = staff(people, "s1-owner")
     r = owner.get("/team?status=99&error=<b>forged</b>")
     assert r.status_code == 200 and "forged" not in r.text
+
+
+def test_english_names_standing_alone_start_with_a_capital(people: Api) -> None:
+    b = buyer(people)
+    line = b.get("/orders/o1/lines/l1?lang=en").text
+    assert "· Apparel</p>" in line  # the category, not the pack's raw "apparel"
+    case_id = _open_return(b)
+    heading = re.search(r"<h1>([^<]*)</h1>", b.get(f"/cases/{case_id}?lang=en").text)
+    assert heading and heading.group(1).startswith("Return and refund")

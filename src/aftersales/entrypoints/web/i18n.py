@@ -92,6 +92,12 @@ class Reader:
             return ""
         return t.zh if self.zh else t.en
 
+    def label(self, t: Text | None) -> str:
+        """A name standing on its own (a heading, an option, a card's title): the pack writes
+        its English names in lower case for use inside sentences, so the first letter is raised."""
+        text = self.text(t)
+        return text if self.zh else text[:1].upper() + text[1:]
+
     def said(self, zh: str | None, en: str) -> str:
         """A message the system wrote in both languages (``zh`` None: a person's own words)."""
         return zh if self.zh and zh else en
