@@ -353,3 +353,15 @@ def test_english_names_standing_alone_start_with_a_capital(people: Api) -> None:
     case_id = _open_return(b)
     heading = re.search(r"<h1>([^<]*)</h1>", b.get(f"/cases/{case_id}?lang=en").text)
     assert heading and heading.group(1).startswith("Return and refund")
+
+
+def test_applying_preselects_nothing_and_offers_the_amount_that_may_be_refunded(people: Api) -> None:
+    b = buyer(people)
+    form = b.get("/orders/o1/lines/l1").text
+    assert re.search(r'<option value="" disabled selected>请选择申请类型和原因</option>', form)
+    assert re.search(r'name="amount"[^>]*value="199.00"', form)
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "", "amount": "199.00"})
+    assert r.status_code == 422 and "请选择可申请的类型" in r.text  # the browser's `required` aside
+    # An exchange refunds nothing: the amount the form offered is not held against it.
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "exchange:size", "amount": "199.00"})
+    assert r.status_code == 303, r.text

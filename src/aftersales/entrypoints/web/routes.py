@@ -178,8 +178,10 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         # Past the window, the seed's two cases may still be reviewed by the platform.
         reviewable = [o for o in refused if o.verdict in (Verdict.WINDOW_EXPIRED, Verdict.ATTEMPTS)
                       and appeals.reviewable(line, o.reason)]
+        refunded = sum(x.refunded for x in mine if x.order_id == order_id and x.line_id == line_id)
         return {"order": order, "line": line, "allowed": allowed, "groups": grouped, "refused": refused,
-                "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable}
+                "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable,
+                "room": format_fen(max(line.paid - refunded, 0))}
 
     data = await run_in_threadpool(load)
     shown = {"open": data["allowed"], "reopen_request": data["reviewable"]}
@@ -197,7 +199,8 @@ async def line_options(order_id: str, line_id: str, request: Request) -> Respons
 def _request(fields: dict[str, str], evidence: tuple[str, ...]) -> CaseRequest:
     try:
         kind, _, reason = fields.get("choice", "").partition(":")
-        amount = fields.get("amount", "").strip()
+        # The form offers the amount to every choice; a remedy that refunds nothing ignores it.
+        amount = fields.get("amount", "").strip() if CaseType(kind).refunds_goods else ""
         return CaseRequest(CaseType(kind), Reason(reason), parse_yuan(amount) if amount else None,
                            fields.get("description", "").strip()[:2000] or None, evidence)
     except InvalidAmount as exc:
