@@ -61,3 +61,18 @@ def test_every_kind_of_evidence_has_its_words_in_both_languages() -> None:
     assert set(EVIDENCE_KIND) == set(KINDS)
     zh = i18n.Reader("zh-CN", SHANGHAI)
     assert zh._(EVIDENCE_KIND["comparison_photo"]) == "真假对比图"
+
+
+@pytest.mark.parametrize(("lang", "text", "plain"), [
+    ("zh-CN", "七天无理由退货:自签收次日零时起 7 天内。可申请退货退款至 3月11日。(依据:C1 第二十五条; T4)",
+     "七天无理由退货:自签收次日零时起 7 天内。可申请退货退款至 3月11日。"),
+    ("zh-CN", "假货维权需提供凭证之一(需提供以下凭证之一:真假对比图、聊天记录;依据:SEED 淘宝售后服务 (疑似假货))",
+     "假货维权需提供凭证之一(需提供以下凭证之一:真假对比图、聊天记录)"),
+    ("en", "Seller-fault problems: until 15 days after completion (source: SEED; C1 art. 24)",
+     "Seller-fault problems: until 15 days after completion"),
+    ("en", "no source here", "no source here"),
+])
+def test_a_person_reads_the_rule_without_its_source_codes(lang: str, text: str, plain: str) -> None:
+    from aftersales.domain.model import Text
+
+    assert i18n.Reader(lang, SHANGHAI).plain(Text(text, text)) == plain

@@ -38,7 +38,7 @@ async def page_error(request: Request, exc: errors.DomainError) -> Response:
     who = await viewer(request, required=False)
     heading = who.reader._("Not found") if isinstance(exc, errors.NotFound) else who.reader._("Not possible")
     return render(request, who, "message.html", status=exc.status, heading=heading,
-                  text=who.reader.text(Text(exc.zh, exc.en)))
+                  text=who.reader.plain(Text(exc.zh, exc.en)))
 
 
 def unavailable_page(request: Request, retry_after: int) -> Response:

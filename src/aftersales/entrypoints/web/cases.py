@@ -41,11 +41,11 @@ def actions_for(who: Viewer, case: Case) -> list[str]:
 
 
 def deadline_text(sys: System, case: Case) -> Text | None:
-    """The rule behind the case's deadline, with its source, in both languages."""
+    """The rule behind the case's deadline, in both languages."""
     rule = next((r for r in sys.pack.timeouts if r.id == case.deadline_rule), None) if case.deadline_rule else None
     if rule is None:
         return None
-    return Text(zh=f"{rule.text.zh}(依据:{rule.source})", en=f"{rule.text.en} (source: {rule.source})")
+    return rule.text  # the source is on the rules page, linked beside it
 
 
 def done_text(who: Viewer, done: str, case: Case) -> str:
@@ -163,7 +163,7 @@ async def _attempt(request: Request, who: Viewer, case_id: str, command: Callabl
         if isinstance(exc, errors.NotFound):
             raise
         said = _STALE if isinstance(exc, errors.VersionConflict) else Text(exc.zh, exc.en)
-        return await case_page(request, who, case_id, error=who.reader.text(said), status=exc.status,
+        return await case_page(request, who, case_id, error=who.reader.plain(said), status=exc.status,
                                failed=name, typed=typed, failed_field=exc.extra.get("field"))
     return redirect(to(answer) if to is not None else f"/cases/{case_id}?done={name}{anchor}")
 
@@ -305,7 +305,7 @@ async def case_preview(case_id: str, action: str, request: Request) -> Response:
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
-        problem, status = who.reader.text(Text(exc.zh, exc.en)), exc.status
+        problem, status = who.reader.plain(Text(exc.zh, exc.en)), exc.status
     if request.headers.get("hx-request"):
         return render(request, who, "_preview.html", preview=preview, problem=problem, pack=sys.pack)
     return await case_page(request, who, case_id, status=status, preview=preview, problem=problem,

@@ -77,6 +77,10 @@ def _match(tag: str | None) -> str | None:
     return None
 
 
+# Where an explanation's source begins, in either language.
+_SOURCE_MARKS = ("(依据:", "(依据:", "(source: ", "; source: ", ";依据:")
+
+
 class Reader:
     """How one viewer reads things: their language and time zone."""
 
@@ -97,6 +101,18 @@ class Reader:
         its English names in lower case for use inside sentences, so the first letter is raised."""
         text = self.text(t)
         return text if self.zh else text[:1].upper() + text[1:]
+
+    def plain(self, t: Text | None) -> str:
+        """A rule's explanation for a person: its words without the source codes the domain
+        appends for the API ("(依据:SEED …; C1 第二十四条)"); the rules page keeps them."""
+        text = self.text(t)
+        cut = min((i for i in (text.rfind(m) for m in _SOURCE_MARKS) if i >= 0), default=-1)
+        if cut <= 0:
+            return text
+        text = text[:cut].rstrip()
+        for opening, closing in (("(", ")"), ("(", ")")):  # the source may have shared a bracket
+            text += closing * (text.count(opening) - text.count(closing))
+        return text
 
     def said(self, zh: str | None, en: str) -> str:
         """A message the system wrote in both languages (``zh`` None: a person's own words)."""

@@ -111,9 +111,9 @@ async def policy_submit(request: Request) -> Response:
     except errors.PolicyVoidClause as exc:
         findings = await run_in_threadpool(sys.dispatch, q.LintPolicy(actor=actor, policy=policy))
         return await _page(request, who, text=text, checked=policy, findings=findings, status=exc.status,
-                           error=who.reader.text(Text(exc.zh, exc.en)))
+                           error=who.reader.plain(Text(exc.zh, exc.en)))
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
         return await _page(request, who, text=text, checked=None, findings=[], status=exc.status,
-                           error=who.reader.text(Text(exc.zh, exc.en)))
+                           error=who.reader.plain(Text(exc.zh, exc.en)))

@@ -47,7 +47,7 @@ def _sys(request: Request) -> System:
 
 
 def _text(exc: errors.DomainError, who: Viewer) -> str:
-    return who.reader.text(Text(exc.zh, exc.en))
+    return who.reader.plain(Text(exc.zh, exc.en))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -173,7 +173,7 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         groups: dict[tuple[Any, ...], list[Any]] = {}
         for o in allowed:
             groups.setdefault((o.type, o.deadline, o.rule), []).append(o)
-        grouped = [(g, list(dict.fromkeys(who.reader.text(o.explanation) for o in g))) for g in groups.values()]
+        grouped = [(g, list(dict.fromkeys(who.reader.plain(o.explanation) for o in g))) for g in groups.values()]
         refused = [o for o in options if not o.allowed]
         # Past the window, the seed's two cases may still be reviewed by the platform.
         reviewable = [o for o in refused if o.verdict in (Verdict.WINDOW_EXPIRED, Verdict.ATTEMPTS)
