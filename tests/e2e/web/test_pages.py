@@ -365,3 +365,11 @@ def test_applying_preselects_nothing_and_offers_the_amount_that_may_be_refunded(
     # An exchange refunds nothing: the amount the form offered is not held against it.
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "exchange:size", "amount": "199.00"})
     assert r.status_code == 303, r.text
+
+
+def test_a_countdown_turns_amber_under_a_day_left(people: Api) -> None:
+    b = buyer(people)
+    case_id = _open_return(b)  # the seller has 48 h
+    assert re.search(r'<time class="countdown"', b.get(f"/cases/{case_id}").text)
+    people.clock("2026-03-05T10:00:00+08:00")  # 23 h left
+    assert re.search(r'<time class="countdown soon"', b.get(f"/cases/{case_id}").text)

@@ -15,6 +15,7 @@
       var s = span(ms, zh);
       el.textContent = ms >= 0 ? (zh ? "还剩 " + s : s + " left") : (zh ? "已超时 " + s : "overdue by " + s);
       el.classList.toggle("overdue", ms < 0);
+      el.classList.toggle("soon", ms >= 0 && ms < 86400000);  // under 24 h: amber
     });
   }
   // The server's clock may be a test clock: the page carries its "now" and we count from it.
