@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from aftersales.domain import errors, wording
 from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.model import Actor, Case, Order, Role, Text
-from aftersales.domain.transitions import ROLES_BY_ACTION
+from aftersales.domain.transitions import ROLES_BY_ACTION, allowed_actions
 
 R = Role
 # Roles that see every order and case.
@@ -236,3 +236,16 @@ def may_set_policy(actor: Actor) -> bool:
     if actor.role is R.SELLER:
         return actor.team_role in (None, "owner")  # None: the store's own API token
     return actor.role in CAPABILITIES["set_policy"].roles
+
+
+def actions_for(actor: Actor, case: Case) -> list[str]:
+    """What this actor is offered on the case now: the one answer the API's ``allowed_actions``
+    and the pages' buttons both give. The case's status and the actor's role decide
+    (``transitions.allowed_actions``); then a store's viewer is offered nothing, and an agent
+    nothing on a dispute another agent handles (nor taking up one they handle already)."""
+    if actor.team_role == "viewer":
+        return []
+    actions = allowed_actions(case, actor.role)
+    if actor.role is R.AGENT and case.agent is not None:
+        return [] if case.agent != actor.id else [a for a in actions if a != "intervene"]
+    return actions

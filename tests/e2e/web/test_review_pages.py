@@ -5,6 +5,7 @@ only the platform's staff read, and a second agent cannot act on a dispute the f
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from tests import files
 from tests.e2e.conftest import Api
@@ -141,3 +142,33 @@ def test_the_history_says_who_did_what_in_the_past_tense_and_files_say_who_sent_
     assert r.status_code == 303, r.text
     listed = wang.get(f"{page}?lang=zh-CN").text
     assert "照片 · 买家 b1 · 2026-03-04 09:00" in listed  # its kind, who sent it, when
+
+
+def _offered(html: str) -> set[str]:
+    """The actions a case page offers: its action forms (not messages, files, assignment)."""
+    return set(re.findall(r'class="action action-[a-z_]+" data-action="([a-z_]+)"', html))
+
+
+def test_the_api_and_the_pages_offer_the_same_actions_to_each_party(people: Api) -> None:
+    b = buyer(people)
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:quality", "amount": "199.00", "description": "开线"})
+    case_id = landed(r).rsplit("/", 1)[1]
+    page = f"/cases/{case_id}"
+    add_user(people, "agent-zhao", "agent")
+    seller, wang, zhao = staff(people, "s1-owner"), staff(people, "agent-wang"), staff(people, "agent-zhao")
+
+    def same(browser: Any, who: str) -> set[str]:
+        api = set(people.get(f"/api/v1/cases/{case_id}", who).json()["allowed_actions"])
+        assert _offered(browser.get(page).text) == api, who
+        return api
+
+    assert "agree" in same(seller, "seller:s1") and "withdraw" in same(b, "buyer:b1")
+    assert seller.submit(page, f"{page}/act/refuse", {"confirmed": "1", "reason": "not_as_claimed"}).status_code == 303
+    assert "escalate" in same(b, "buyer:b1")
+    assert b.submit(page, f"{page}/act/escalate").status_code == 303
+    assert "intervene" in same(wang, "agent:agent-wang") and "intervene" in same(zhao, "agent:agent-zhao")
+    assert wang.submit(page, f"{page}/act/intervene").status_code == 303
+    assert same(zhao, "agent:agent-zhao") == set()  # another agent handles it: nothing offered, in both faces
+    handled = same(wang, "agent:agent-wang")
+    assert "rule" in handled and "intervene" not in handled

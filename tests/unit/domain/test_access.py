@@ -110,3 +110,15 @@ def test_of_a_stores_team_only_the_owner_sets_its_policy() -> None:
             access.set_policy(Actor(Role.SELLER, "s1", staff="li", team_role=role), "s1", exists=True)
         assert "policy" in refused.value.en and "政策" in refused.value.zh
     assert not access.may_set_policy(Actor(Role.SELLER, "s1", staff="li", team_role="after_sales"))
+
+
+def test_one_answer_to_what_an_actor_may_do_now() -> None:
+    from dataclasses import replace
+
+    case = replace(CASE, status=Status.PLATFORM_REVIEW, agent="agent-wang")
+    assert access.actions_for(Actor(Role.AGENT, "agent-zhao"), case) == []
+    mine = access.actions_for(Actor(Role.AGENT, "agent-wang"), case)
+    assert "rule" in mine and "intervene" not in mine
+    waiting = CASE
+    assert access.actions_for(Actor(Role.SELLER, "s1", staff="v", team_role="viewer"), waiting) == []
+    assert "agree" in access.actions_for(Actor(Role.SELLER, "s1", staff="li", team_role="after_sales"), waiting)

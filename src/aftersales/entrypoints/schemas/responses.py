@@ -11,23 +11,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from aftersales.domain.access import actions_for
 from aftersales.domain.eligibility import Option
 from aftersales.domain.evidence import EvidenceItem
 from aftersales.domain.model import (
+    Actor,
     Case,
     CaseType,
     Event,
     Message,
     Party,
     Reason,
-    Role,
     RulingOutcome,
     Shipment,
 )
 from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import Unit
-from aftersales.domain.transitions import allowed_actions
 
 # The platform's resources are in ``platform``; re-exported so that every response model has one address.
 from aftersales.entrypoints.schemas.platform import (
@@ -154,7 +154,7 @@ class CaseOut(BaseModel):
     allowed_actions: list[str]
 
     @classmethod
-    def from_case(cls, c: Case, pack: Pack, viewer: Role | None = None) -> CaseOut:
+    def from_case(cls, c: Case, pack: Pack, viewer: Actor | None = None) -> CaseOut:
         z = pack.zone
         explanation: Text | None = None
         clock: Clock | None = None
@@ -187,7 +187,7 @@ class CaseOut(BaseModel):
             pause=None if c.pause is None else PauseOut(
                 kind=c.pause.kind, parties=list(c.pause.parties), note=c.pause.note,  # type: ignore[arg-type]
                 since=shown(c.pause.since, z), until=shown(c.pause.until, z), by=c.pause.by),
-            allowed_actions=allowed_actions(c, viewer) if viewer is not None else [],
+            allowed_actions=actions_for(viewer, c) if viewer is not None else [],
         )
 
 

@@ -13,9 +13,8 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
-from aftersales.domain import appeals, errors
+from aftersales.domain import access, appeals, errors
 from aftersales.domain.model import Case, CaseType, Reason, Role, Status, Text
-from aftersales.domain.transitions import allowed_actions
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
 from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer
@@ -30,14 +29,8 @@ _ACTION_FIELDS = ("note", "reason", "carrier", "tracking_no", "fee", "type", "am
 
 
 def actions_for(who: Viewer, case: Case) -> list[str]:
-    """The buttons the viewer gets: what their role may do now, nothing for a store's viewer,
-    and for an agent nothing on a dispute another agent handles (nor taking up their own)."""
-    if who.actor is None or who.actor.team_role == "viewer":
-        return []
-    actions = allowed_actions(case, who.actor.role)
-    if who.actor.role is Role.AGENT and case.agent is not None:
-        return [] if case.agent != who.actor.id else [a for a in actions if a != "intervene"]
-    return actions
+    """The buttons the viewer gets: what the access module offers them, as the API does."""
+    return [] if who.actor is None else access.actions_for(who.actor, case)
 
 
 def deadline_text(sys: System, case: Case) -> Text | None:

@@ -23,7 +23,7 @@ async def _act(action: str, case_id: str, body: ActionIn, actor: Actor, request:
     sys = system_of(request)
 
     def render(case: Case) -> Reply:
-        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 200, {"ETag": etag(case.version)})
+        return Reply(CaseOut.from_case(case, sys.pack, actor), 200, {"ETag": etag(case.version)})
 
     command = body.command(actor, case_id, action, parse_if_match(if_match))
     payload = {"body": body, "if_match": if_match}
@@ -60,7 +60,7 @@ async def case_appeal(case_id: str, actor: Who, request: Request, response: Resp
     body = body or AppealIn()
 
     def render(case: Case) -> Reply:
-        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 201, {"ETag": etag(case.version)})
+        return Reply(CaseOut.from_case(case, sys.pack, actor), 201, {"ETag": etag(case.version)})
 
     return await off_loop(write, sys, request, actor, body, body.command(actor, case_id), render, response)
 

@@ -23,7 +23,7 @@ router = APIRouter(tags=["cases"])
 async def case_open(body: CaseOpenIn, actor: Who, request: Request, response: Response) -> Any:
     sys = system_of(request)
     def render(case: Case) -> Reply:
-        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 201,
+        return Reply(CaseOut.from_case(case, sys.pack, actor), 201,
                      {"ETag": etag(case.version), "Location": f"{API}/cases/{case.id}"})
 
     return await off_loop(write, sys, request, actor, body, body.command(actor), render,
@@ -44,7 +44,7 @@ async def case_list(
                                                     before=pagination.decode_int(cursor), limit=limit))
     next_cursor = pagination.encode(page.after)
     response.headers.update(pagination.link(f"{API}/cases", next_cursor, limit))
-    return CaseList(data=[CaseOut.from_case(c, sys.pack, actor.role) for c in page.items],
+    return CaseList(data=[CaseOut.from_case(c, sys.pack, actor) for c in page.items],
                     has_more=page.after is not None, next_cursor=next_cursor)
 
 
@@ -54,7 +54,7 @@ async def case_get(case_id: str, actor: Who, request: Request, response: Respons
     sys = system_of(request)
     case: Case = await off_loop(sys.dispatch, q.GetCase(actor=actor, case_id=case_id))
     response.headers["ETag"] = etag(case.version)
-    return CaseOut.from_case(case, sys.pack, actor.role)
+    return CaseOut.from_case(case, sys.pack, actor)
 
 
 @router.get(f"{API}/cases/{{case_id}}/events", response_model=EventList, responses=READ_ERRORS,

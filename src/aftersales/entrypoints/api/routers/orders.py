@@ -74,7 +74,7 @@ async def line_reopen_request(order_id: str, line_id: str, body: ReopenRequestIn
     sys = system_of(request)
 
     def render(case: Case) -> Reply:
-        return Reply(CaseOut.from_case(case, sys.pack, actor.role), 201, {"ETag": etag(case.version)})
+        return Reply(CaseOut.from_case(case, sys.pack, actor), 201, {"ETag": etag(case.version)})
 
     return await off_loop(write, sys, request, actor, body, body.command(actor, order_id, line_id), render, response)
 
