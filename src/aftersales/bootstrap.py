@@ -14,7 +14,7 @@ from aftersales.adapters import calendars, ids, packs
 from aftersales.adapters.blobs import FolderBlobStore, MemoryBlobStore
 from aftersales.adapters.clocks import DatabaseTestClock, SystemClock
 from aftersales.adapters.db import migrate
-from aftersales.adapters.db.engine import DEFAULT_URL, Database, unreachable
+from aftersales.adapters.db.engine import DEFAULT_URL, UNREACHABLE, Database, unreachable
 from aftersales.adapters.db.uow import SqlUnitOfWork
 from aftersales.adapters.files import PillowInspector
 from aftersales.adapters.passwords import Argon2Hasher
@@ -151,6 +151,10 @@ def upgrade_database(url: str) -> None:
         migrate.upgrade(db.engine)
     finally:
         db.dispose()
+
+
+# The errors that by their class alone say the database cannot be reached (see unreachable).
+DATABASE_UNREACHABLE = UNREACHABLE
 
 
 def database_unreachable(exc: BaseException) -> bool:

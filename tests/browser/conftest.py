@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -141,3 +142,48 @@ def browser(chromium_path: str) -> Iterator[Any]:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _skipped:
         terminalreporter.write_line(_skipped[0], red=True, bold=True)
+
+
+def open_page(browser: Any, viewport: dict[str, int], **kw: Any) -> Any:
+    """A page in a context of its own (its own cookies), zh-CN unless told otherwise."""
+    context = browser.new_context(viewport=viewport, locale=kw.pop("locale", "zh-CN"), **kw)
+    return context.new_page()
+
+
+@pytest.fixture
+def pages(browser: Any) -> Iterator[list[Any]]:
+    """The pages a test opened, their contexts closed after it."""
+    opened: list[Any] = []
+    yield opened
+    for p in opened:
+        p.context.close()
+
+
+def buyer_page(browser: Any, server: Server, pages: list[Any], buyer: str = "b1", js: bool = True) -> Any:
+    """A buyer on a phone, signed in by the one-time link the marketplace's app would give."""
+    from playwright.sync_api import expect
+
+    page = open_page(browser, PHONE, is_mobile=True, has_touch=True, java_script_enabled=js)
+    pages.append(page)
+    page.goto(server.login_link(buyer))
+    expect(page).to_have_url(re.compile(r"/orders$"))
+    return page
+
+
+def staff_page(browser: Any, server: Server, pages: list[Any], name: str, js: bool = True) -> Any:
+    """A member of staff at a desk, signed in with the password on the sign-in form."""
+    page = open_page(browser, DESK, java_script_enabled=js)
+    pages.append(page)
+    page.goto(server.url + "/login")
+    page.get_by_label("用户名").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(re.compile(r"/(workbench|queue|ops)$"))
+    return page
+
+
+def settled(page: Any) -> None:
+    """Wait until htmx has finished a boosted navigation: it shows the new content before it
+    binds the content's own triggers (a settle of some 20 ms), which a person never beats but a
+    test filling a form at once does."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")

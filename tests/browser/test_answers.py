@@ -5,7 +5,6 @@ what was done and what comes next; an irreversible step asks first."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,44 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESK, PASSWORD, PHONE, Server
+from tests.browser.conftest import Server, buyer_page, staff_page
 
 pytestmark = pytest.mark.browser
 SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
 SEED_POLICY = Path(__file__).parent.parent / "fixtures" / "store-policy-clothing.toml"
-
-
-@pytest.fixture
-def pages(browser: Any) -> Iterator[list[Page]]:
-    opened: list[Page] = []
-    yield opened
-    for p in opened:
-        p.context.close()
-
-
-def _page(browser: Any, pages: list[Page], js: bool, phone: bool = False) -> Page:
-    context = browser.new_context(viewport=PHONE if phone else DESK, locale="zh-CN", java_script_enabled=js,
-                                  is_mobile=phone, has_touch=phone)
-    page = context.new_page()
-    pages.append(page)
-    return page
-
-
-def buyer(browser: Any, server: Server, pages: list[Page], js: bool) -> Page:
-    page = _page(browser, pages, js, phone=True)
-    page.goto(server.login_link("b1"))
-    expect(page).to_have_url(re.compile(r"/orders$"))
-    return page
-
-
-def staff(browser: Any, server: Server, pages: list[Page], js: bool, name: str) -> Page:
-    page = _page(browser, pages, js)
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/(workbench|queue|ops)$"))
-    return page
 
 
 def _case(server: Server, order: str, reason: str = "no_reason", type_: str = "return_refund") -> str:
@@ -65,7 +31,7 @@ def test_an_amount_above_what_was_paid_is_refused_beside_the_form(browser: Any, 
                                                                   js: bool) -> None:
     order = f"o-amount-{js}"
     server.order(order)
-    page = buyer(browser, server, pages, js)
+    page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/orders/{order}/lines/l1")
     form = page.locator("form[data-action=open]")
     form.get_by_label("申请类型").select_option("return_refund:no_reason")
@@ -88,7 +54,7 @@ def test_an_amount_above_what_was_paid_is_refused_beside_the_form(browser: Any, 
 @SCRIPTS
 def test_a_void_policy_clause_is_refused_with_the_law_it_breaks(browser: Any, server: Server, pages: list[Page],
                                                                 js: bool) -> None:
-    owner = staff(browser, server, pages, js, "s1-owner")
+    owner = staff_page(browser, server, pages, "s1-owner", js=js)
     owner.goto(server.url + "/policy")
     seed = SEED_POLICY.read_text(encoding="utf-8").replace('store = "seed-clothing"', 'store = "s1"')
     owner.locator("textarea[name=policy]").fill(seed)
@@ -101,7 +67,7 @@ def test_a_void_policy_clause_is_refused_with_the_law_it_breaks(browser: Any, se
 def test_a_page_left_open_in_another_tab_says_the_case_changed(browser: Any, server: Server, pages: list[Page],
                                                                js: bool) -> None:
     case_id = _case(server, f"o-stale-{js}")
-    first = staff(browser, server, pages, js, "s1-owner")
+    first = staff_page(browser, server, pages, "s1-owner", js=js)
     first.goto(f"{server.url}/cases/{case_id}")
     second = first.context.new_page()
     second.goto(f"{server.url}/cases/{case_id}")
@@ -118,7 +84,7 @@ def test_an_escalation_without_the_evidence_the_rules_ask_for(browser: Any, serv
                                                               js: bool) -> None:
     case_id = _case(server, f"o-fake-{js}", reason="counterfeit", type_="refund_only")
     server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
-    page = buyer(browser, server, pages, js)
+    page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/cases/{case_id}")
     form = page.locator("form[data-action=escalate]")
     form.get_by_label("备注").fill("疑似假货")
@@ -133,7 +99,7 @@ def test_an_escalation_without_the_evidence_the_rules_ask_for(browser: Any, serv
 def test_withdrawing_asks_first_and_going_back_changes_nothing(browser: Any, server: Server, pages: list[Page],
                                                                js: bool) -> None:
     case_id = _case(server, f"o-withdraw-{js}")
-    page = buyer(browser, server, pages, js)
+    page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/cases/{case_id}")
     page.locator("form[data-action=withdraw] button[type=submit]").click()
     question = page.locator("form[data-confirm][data-action=withdraw]")
@@ -156,7 +122,7 @@ def test_an_appeal_after_its_window_is_refused_on_the_page_that_offered_it(
     server.api("POST", f"/api/v1/cases/{case_id}/intervene", {}, who="agent:agent-wang")
     server.api("POST", f"/api/v1/cases/{case_id}/rule", {"outcome": "refund", "amount": "50.00"},
                who="agent:agent-wang")
-    page = buyer(browser, server, pages, js)
+    page = buyer_page(browser, server, pages, js=js)
     for _ in range(100):  # the worker pays the refund and ends the case a moment later
         page.goto(f"{server.url}/cases/{case_id}")
         if page.locator("form[data-action=appeal]").count():

@@ -5,49 +5,16 @@ from __future__ import annotations
 import http.server
 import re
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests import files
-from tests.browser.conftest import DESK, PASSWORD, PHONE, Server
+from tests.browser.conftest import DESK, PHONE, Server, buyer_page, open_page, settled, staff_page
 
 pytestmark = pytest.mark.browser
 IRREVERSIBLE = ("withdraw", "decline_offer", "refuse", "refuse_receipt", "reject_replacement", "rule")
-
-
-def _page(browser: Any, viewport: dict[str, int], **kw: Any) -> Page:
-    context = browser.new_context(viewport=viewport, locale=kw.pop("locale", "zh-CN"), **kw)
-    return context.new_page()
-
-
-@pytest.fixture
-def pages(browser: Any) -> Iterator[list[Page]]:
-    opened: list[Page] = []
-    yield opened
-    for p in opened:
-        p.context.close()
-
-
-def buyer_page(browser: Any, server: Server, pages: list[Page], buyer: str = "b1") -> Page:
-    page = _page(browser, PHONE, is_mobile=True, has_touch=True)
-    pages.append(page)
-    page.goto(server.login_link(buyer))
-    expect(page).to_have_url(re.compile(r"/orders$"))
-    return page
-
-
-def staff_page(browser: Any, server: Server, pages: list[Page], name: str) -> Page:
-    page = _page(browser, DESK)
-    pages.append(page)
-    page.goto(server.url + "/login")
-    page.get_by_label("用户名").fill(name)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r"/(workbench|queue|ops)$"))
-    return page
 
 
 def apply(page: Page, order_id: str, choice: str, amount: str | None = None) -> str:
@@ -129,6 +96,8 @@ def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server,
     agent = staff_page(browser, server, pages, "agent-wang")
     expect(agent.get_by_role("link", name=case_id)).to_be_visible()
     agent.get_by_role("link", name=case_id).click()
+    expect(agent.locator("form.action-rule")).to_be_visible()
+    settled(agent)  # the preview's trigger is bound once htmx settles
     form = agent.locator("form.action-rule")
     form.get_by_label("金额(元)").fill("199.00")
     form.get_by_label("过错方").select_option("seller")  # htmx asks what this ruling would do …
@@ -370,7 +339,7 @@ def test_another_site_cannot_frame_the_sign_in_page(browser: Any, server: Server
     site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Elsewhere)
     threading.Thread(target=site.serve_forever, daemon=True).start()
     try:
-        page = _page(browser, DESK)
+        page = open_page(browser, DESK)
         pages.append(page)
         violations = _csp_violations(page)
         page.goto(f"http://127.0.0.1:{site.server_address[1]}/")  # waits for the frame's load too

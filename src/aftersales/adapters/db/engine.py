@@ -133,13 +133,13 @@ def unreachable(exc: BaseException) -> bool:
             return False
         if isinstance(seen, sa_exc.DBAPIError) and seen.connection_invalidated:
             return True
-        if isinstance(seen, _UNREACHABLE):
+        if isinstance(seen, UNREACHABLE):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
 
 
-_UNREACHABLE: tuple[type[BaseException], ...] = (
+UNREACHABLE: tuple[type[Exception], ...] = (
     sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.DisconnectionError, sa_exc.TimeoutError,
     ConnectionError, sqlite3.OperationalError, psycopg.OperationalError, psycopg.InterfaceError)
 

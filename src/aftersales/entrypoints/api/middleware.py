@@ -84,7 +84,7 @@ class Guard:
         limit = (BATCH_LIMIT if batch else UPLOAD_LIMIT) if multipart else JSON_LIMIT
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, limit)
+            await _too_large(send, _TooLarge(limit))
             return
         receive = _counted(receive, limit)
         if multipart:
@@ -92,8 +92,7 @@ class Guard:
         try:
             await self.app(scope, receive, _hardened(scope, send))
         except _TooLarge as exc:
-            await _problem(send, 413, "payload_too_large", "The request body is too large", exc.detail,
-                           exc.detail_zh, {"limit": exc.limit})
+            await _too_large(send, exc)
 
 
 def _nul_in(scope: Scope) -> str | None:
@@ -120,10 +119,9 @@ class _TooLarge(HTTPException):
         self.limit, self.detail_zh = limit, zh
 
 
-async def _too_large(send: Send, limit: int, file: bool = False) -> None:
-    exc = _TooLarge(limit, file)
+async def _too_large(send: Send, exc: _TooLarge) -> None:
     await _problem(send, 413, "payload_too_large", "The request body is too large", exc.detail, exc.detail_zh,
-                   {"limit": limit})
+                   {"limit": exc.limit})
 
 
 def _per_file(receive: Receive, content_type: bytes, limit: int) -> Receive:

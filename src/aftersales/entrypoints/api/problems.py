@@ -13,11 +13,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from aftersales.bootstrap import database_unreachable
+from aftersales.bootstrap import DATABASE_UNREACHABLE, database_unreachable
 from aftersales.domain import errors
 
 log = logging.getLogger("aftersales.api")
@@ -152,9 +151,7 @@ def install(app: FastAPI) -> None:
         return problem(500, "evidence_corrupt", "the file's stored bytes failed their check and are not served",
                        detail_zh="文件校验失败,不予提供", instance=request.url.path)
 
-    @app.exception_handler(OperationalError)
-    async def _db(request: Request, exc: OperationalError) -> Response:
-        return _unavailable(request)
+    _install_unavailable(app)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -163,6 +160,18 @@ def install(app: FastAPI) -> None:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return problem(500, "internal_error", "an unexpected error occurred; nothing was changed",
                        detail_zh="发生意外错误,未做任何更改", instance=request.url.path)
+
+
+def _install_unavailable(app: FastAPI) -> None:
+    """Handled by class where the class says it, so the answer does not go through the server's
+    last-resort handler (which logs a traceback per request while the database is away); the
+    rest, an invalidated connection under another class, is caught by the handler of Exception."""
+
+    async def _db(request: Request, exc: Exception) -> Response:
+        return _unavailable(request)
+
+    for unreachable_class in DATABASE_UNREACHABLE:
+        app.add_exception_handler(unreachable_class, _db)
 
 
 RETRY_AFTER = 2  # seconds: a database restart or failover takes a few
