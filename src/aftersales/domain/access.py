@@ -242,10 +242,27 @@ def actions_for(actor: Actor, case: Case) -> list[str]:
     """What this actor is offered on the case now: the one answer the API's ``allowed_actions``
     and the pages' buttons both give. The case's status and the actor's role decide
     (``transitions.allowed_actions``); then a store's viewer is offered nothing, and an agent
-    nothing on a dispute another agent handles (nor taking up one they handle already)."""
-    if actor.team_role == "viewer":
+    nothing on a dispute another agent handles (nor taking up one they handle already), nor on
+    the appeal of a case they ruled."""
+    if actor.team_role == "viewer" or (actor.role is R.AGENT and case.first_agent == actor.id):
         return []
     actions = allowed_actions(case, actor.role)
     if actor.role is R.AGENT and case.agent is not None:
         return [] if case.agent != actor.id else [a for a in actions if a != "intervene"]
     return actions
+
+
+def forms_for(actor: Actor, case: Case) -> frozenset[str]:
+    """What else the actor may add to the case besides its actions: messages and files on an
+    open case for its parties and the platform ("message", "evidence"), a private note for the
+    platform's staff ("private_note"), and giving it to one of the team for the store's own
+    staff ("assign"); a store's viewer adds nothing. The pages draw these forms from it and the
+    services refuse the rest (``authorize_note``, ``assign``)."""
+    if not case.open or actor.team_role == "viewer" or actor.role not in CAPABILITIES["note"].roles:
+        return frozenset()
+    out = {"message", "evidence"}
+    if actor.role in CAPABILITIES["private_notes"].roles:
+        out.add("private_note")
+    if actor.role is R.SELLER:
+        out.add("assign")
+    return frozenset(out)

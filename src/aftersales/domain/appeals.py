@@ -75,6 +75,7 @@ def appeal(original: Case, actor: Actor, at: datetime, ctx: Context, appeal_id: 
                                       "该商品已全额退款,无可申诉的金额", field="amount")
     request = CaseRequest(original.type, original.reason, fen, note)
     new = _new_case(appeal_id, ctx, at, request, fen, "appeal", original.id)
+    new.first_agent = original.ruling.agent_id
     opened = _opened(new, actor, at, ctx, {"appeal_of": original.id, "by": actor.role.value})
 
     marked = dataclasses.replace(original, evidence_ids=list(original.evidence_ids), appeal_id=appeal_id,

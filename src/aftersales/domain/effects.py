@@ -53,7 +53,8 @@ def amount_for(case_type: CaseType, amount: int | None) -> int:
         return amount
     if amount:
         raise errors.ValidationFailed(
-            f"a {case_type.value} case refunds nothing: amount must be 0.00 or absent",
+            f"{'an' if case_type.value[0] in 'aeiou' else 'a'} {case_type.value} case refunds nothing: amount must "
+            "be 0.00 or absent",
             "换货、维修、补寄不退款,金额须为 0.00 或不填",
             field="amount",
         )
@@ -190,7 +191,7 @@ def _reject_replacement(
 
 
 def _rule(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
-    review.handling(case, actor, ctx)
+    review.handling(case, actor)
     if p.outcome is None:
         raise errors.ValidationFailed("a ruling needs an outcome", "裁决需要结果", field="outcome")
     if case.kind == "reopening" and RulingOutcome(p.outcome) is not RulingOutcome.REJECT:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aftersales.domain import store_policy
 from aftersales.domain.eligibility import LineFacts, LineHistory
-from aftersales.domain.model import Case, CaseType, Line, Order, Party, Reason, RulingOutcome
+from aftersales.domain.model import CaseType, Line, Order, Party, Reason, RulingOutcome
 from aftersales.domain.policy import EligibilityRule, Pack
 from aftersales.domain.stores import Store
 from aftersales.domain.timecalc import BusinessCalendar, WeekdayCalendar
@@ -70,8 +70,6 @@ class Context:
     # Goods refunded by the order's other cases (other lines included): a partial return
     # may break the order's free-shipping threshold only with them counted (DESIGN 3.5).
     order_refunded_elsewhere: int = 0
-    # The ruled case an appeal is against (read for a ruling on the appeal).
-    appealed: Case | None = None
     # The kinds of evidence each party has on the case or cites now ((role, kind) pairs), read
     # for the actions a pack may ask evidence before.
     evidence: frozenset[tuple[str, str]] = frozenset()

@@ -323,6 +323,8 @@ class Case:
     kind: str = "dispute"
     appeal_of: str | None = None
     appeal_id: str | None = None  # the appeal against this case's ruling (one per ruling)
+    # On an appeal, the agent who ruled the case appealed: another agent decides the appeal.
+    first_agent: str | None = None
 
     @property
     def open(self) -> bool:

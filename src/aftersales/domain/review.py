@@ -17,13 +17,12 @@ from aftersales.domain.timecalc import Duration, Unit, add, add_business_seconds
 from aftersales.domain.transitions import Transition
 
 
-def handling(case: Case, actor: Actor, ctx: Context | None = None) -> None:
+def handling(case: Case, actor: Actor) -> None:
     """An agent acts on a dispute only as the one handling it; the first to act claims it.
     An operator may act on any (and give it to an agent with ``intervene``)."""
     if actor.role is not Role.AGENT:
         return
-    first = ctx.appealed.ruling if ctx is not None and ctx.appealed is not None else None
-    if first is not None and first.agent_id == actor.id:
+    if case.first_agent == actor.id:
         raise errors.Forbidden("an appeal is decided by another agent than the one who ruled",
                                "申诉须由作出原裁决以外的客服处理")
     if case.agent is not None and case.agent != actor.id:
@@ -39,7 +38,9 @@ def _intervene(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Cont
         if p.agent is not None and p.agent != actor.id:
             raise errors.Forbidden("an agent claims a dispute for themselves; an operator gives it to another",
                                    "客服只能自己认领纠纷;指派他人需由运营操作")
-        handling(case, actor, ctx)
+        if case.agent == actor.id and case.status is Status.PLATFORM_REVIEW:
+            raise errors.IllegalTransition("you handle this dispute already", "您已在处理该纠纷")
+        handling(case, actor)
     case.attention = None
     return None
 
@@ -92,7 +93,7 @@ def _given_back(pause: Pause, at: datetime, ctx: Context) -> datetime:
 def _request_evidence(
     case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params
 ) -> Status | None:
-    handling(case, actor, ctx)
+    handling(case, actor)
     if case.pause is not None:
         raise errors.IllegalTransition("an evidence round or a suspension is already running",
                                        "举证或中止处理进行中,请等其结束")
@@ -132,7 +133,7 @@ def _end_evidence_round(
 ) -> Status | None:
     if case.pause is None or case.pause.kind != "evidence":
         raise errors.IllegalTransition("no evidence round is running", "当前没有进行中的举证")
-    handling(case, actor, ctx)
+    handling(case, actor)
     _unpause(case, at, ctx)
     return None
 
@@ -145,7 +146,7 @@ def _suspend(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Contex
     """Both parties ask to negotiate themselves (the second request starts the suspension; an
     agent who heard both starts it at once), or one reports going to court or the police:
     the review waits for proof the proceedings were accepted, then for their outcome."""
-    handling(case, actor, ctx)
+    handling(case, actor)
     party, review = _party(actor), ctx.pack.review
     pause = case.pause
     if p.kind == "proceedings" and pause is not None and pause.kind == "proceedings" and p.evidence_ids:
@@ -184,7 +185,7 @@ def _resume(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
         raise errors.IllegalTransition("no suspension is running", "当前没有中止处理")
     if _party(actor) is not None and case.pause.kind != "negotiation":
         raise errors.Forbidden("an agent resumes a dispute held for proceedings", "诉讼或报案中止的纠纷由客服恢复处理")
-    handling(case, actor, ctx)
+    handling(case, actor)
     _unpause(case, at, ctx)
     return None
 
@@ -192,7 +193,7 @@ def _resume(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context
 def _reopen_grant(case: Case, tr: Transition, actor: Actor, at: datetime, ctx: Context, p: Params) -> Status | None:
     if case.kind != "reopening":
         raise errors.IllegalTransition("only a request to reopen a window is granted", "只有重新开启申请可以批准")
-    handling(case, actor, ctx)
+    handling(case, actor)
     if p.days is not None and not 1 <= p.days <= 365:
         raise errors.ValidationFailed("days must be between 1 and 365", "天数须在 1 到 365 之间", field="days")
     case.closed_by = "reopened"

@@ -147,6 +147,8 @@ def allowed_actions(case: Case, role: Role) -> list[str]:
     hidden = {"end_evidence_round"} if kind != "evidence" else set()
     if kind is not None:
         hidden.add("request_evidence")
+    if kind == "evidence":
+        hidden.add("suspend")  # one pause at a time: a suspension is asked once the round ends
     if case.kind != "reopening":
         hidden.add("reopen_grant")
     if kind not in ("negotiation", "proceedings", "proceedings_proven") or (

@@ -79,10 +79,9 @@ def context_for(uow: UnitOfWork, deps: Deps, case: Case, action: str, cited: tup
         if action in case_engine.READS_LINE_HISTORY
         else UNREAD
     )
-    appealed = uow.cases.get(case.appeal_of) if case.appeal_of is not None else None
     kinds = evidence_kinds(uow, case.id, cited) if action in EVIDENCE_ACTIONS else frozenset()
     return Context(deps.pack, order, line, store_of(uow, case.store_id), history, deps.calendar,
-                   refunded_elsewhere(uow, order, case.id), appealed, kinds)
+                   refunded_elsewhere(uow, order, case.id), evidence=kinds)
 
 
 def check_evidence(uow: UnitOfWork, actor: Actor, case_id: str | None, ids: tuple[str, ...]) -> None:

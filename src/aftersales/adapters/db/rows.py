@@ -78,7 +78,7 @@ def case_to_row(c: Case) -> dict[str, Any]:
         "assignee": c.assignee, "offer": c.offer.as_dict() if c.offer else None, "agent": c.agent,
         "pause": c.pause.as_dict() if c.pause else None,
         "suspend_asked": c.suspend_asked.value if c.suspend_asked else None,
-        "kind": c.kind, "appeal_of": c.appeal_of, "appeal_id": c.appeal_id,
+        "kind": c.kind, "appeal_of": c.appeal_of, "appeal_id": c.appeal_id, "first_agent": c.first_agent,
         "ruled_at": c.ruling.at if c.ruling else None,
     }
 
@@ -100,7 +100,7 @@ def row_to_case(r: Any) -> Case:
         offer=Offer.from_dict(r.offer) if r.offer else None, agent=r.agent,
         pause=Pause.from_dict(r.pause) if r.pause else None,
         suspend_asked=Party(r.suspend_asked) if r.suspend_asked else None,
-        kind=r.kind, appeal_of=r.appeal_of, appeal_id=r.appeal_id,
+        kind=r.kind, appeal_of=r.appeal_of, appeal_id=r.appeal_id, first_agent=r.first_agent,
     )
 
 

@@ -156,6 +156,7 @@ cases = Table(
     Column("kind", String(16), nullable=False, server_default="dispute"),
     Column("appeal_of", String(40), index=True),
     Column("appeal_id", String(40)),  # the appeal of this case's ruling
+    Column("first_agent", String(64)),  # on an appeal: the agent who ruled the case appealed
     Column("ruled_at", UTCDateTime),  # when the platform ruled (the ruling itself is in ``ruling``)
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     # At most one open case per order line, enforced by the database so that two

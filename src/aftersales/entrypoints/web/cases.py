@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
 from aftersales.domain import access, appeals, errors
-from aftersales.domain.model import Case, CaseType, Reason, Role, Status, Text
+from aftersales.domain.model import Case, CaseType, Reason, Status, Text
 from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
 from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer
@@ -79,14 +79,15 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
 
     data = await run_in_threadpool(load)
     case = data["case"]
-    if actor.role is Role.SELLER and actor.team_role in (None, "owner", "after_sales") and case.open:
+    forms = access.forms_for(actor, case)
+    if "assign" in forms:
         members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=case.store_id)) \
             if actor.team_role in (None, "owner") else []
         data["team"] = [m.name for m in members if m.role != "viewer"] or ([actor.staff] if actor.staff else [])
     reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
     refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
     line = data["line"]
-    if actor.role in (Role.AGENT, Role.OPERATOR):
+    if actor.role in access.CAPABILITIES["reopen_line"].roles:
         grants = await run_in_threadpool(sys.dispatch, q.LineReopenings(
             actor=actor, order_id=case.order_id, line_id=case.line_id))
         data["reopenings"] = grants
@@ -100,13 +101,13 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
              if rule.party == actor.role.value and case.reason in rule.reasons
              and (rule.categories is None or (line is not None and line.category in rule.categories))}
     actions = actions_for(who, case)
-    shown = {*actions, *(("message", "evidence") if case.open and actor.team_role != "viewer" else ()),
-             *(("assign",) if data.get("team") else ()), *(("reopen",) if data.get("may_reopen") else ())}
+    shown = {*actions, *(forms - {"assign"}), *(("assign",) if data.get("team") else ()),
+             *(("reopen",) if data.get("may_reopen") else ())}
     if failed not in shown:
         failed = None  # the form is gone (the case moved on): the refusal is said at the top instead
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
                   needs=needs, failed=failed, done=done_text(who, done, case) if done else None,
-                  actions=actions, explanation=deadline_text(sys, case), Status=Status,
+                  actions=actions, forms=forms, explanation=deadline_text(sys, case), Status=Status,
                   case_types=list(CaseType), reasons=list(Reason), **data,
                   **extra)
 
