@@ -24,7 +24,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
+from aftersales.services.values import FailedSignIns, Listed, StoredReply, TokenRecord, User
 
 
 @dataclass
@@ -194,13 +194,43 @@ class _Cases(_Repo):
         return rows[:limit]
 
     def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
-                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+                  order_id: str | None, after: tuple[datetime, int] | None, limit: int,
+                  due_by: datetime | None = None) -> list[tuple[int, Case]]:
         rows = sorted(((c.deadline, self.d.seqs[c.id], c) for c in self.d.cases.values()
                        if c.store_id == store_id and c.status.value in statuses and c.deadline is not None
+                       and (due_by is None or c.deadline <= due_by)
                        and (case_type is None or c.type.value == case_type)
                        and (assignee is None or c.assignee == (assignee or None))
                        and (order_id is None or c.order_id == order_id)), key=lambda x: (x[0], x[1]))
         return [(s, copy.deepcopy(c)) for due, s, c in rows if after is None or (due, s) > after][:limit]
+
+    def store_counts(self, store_id: str, statuses: Sequence[str], now: datetime) -> tuple[dict[str, int], int]:
+        mine = [c for c in self.d.cases.values()
+                if c.store_id == store_id and c.status.value in statuses and c.deadline is not None]
+        counts: dict[str, int] = {}
+        for case in mine:
+            counts[case.status.value] = counts.get(case.status.value, 0) + 1
+        return counts, sum(1 for c in mine if c.deadline is not None and c.deadline <= now)
+
+    def search(self, *, store_id: str | None, text: str, limit: int) -> list[Case]:
+        def hit(c: Case) -> bool:
+            parcels = [x.tracking_no for x in (c.return_shipment, c.replacement_shipment) if x is not None]
+            return (text in (c.order_id, c.buyer_id, c.id) or (len(text) >= 6 and c.id.endswith(text.upper()))
+                    or text in parcels)
+
+        found = sorted((c for c in self.d.cases.values() if (store_id is None or c.store_id == store_id) and hit(c)),
+                       key=lambda c: -self.d.seqs[c.id])
+        return [copy.deepcopy(c) for c in found[:limit]]
+
+    def listed(self, case_ids: Sequence[str]) -> dict[str, Listed]:
+        out = {}
+        for case_id in case_ids:
+            case = self.d.cases[case_id]
+            line = self.d.orders[case.order_id].line(case.line_id)
+            photos = sorted(i.id for i, _ in self.d.evidence.values()
+                            if i.case_id == case_id and i.content_type.startswith("image/"))
+            out[case_id] = Listed(line.title if line else "", photos[0] if photos else None)
+        return out
 
     def status_counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -62,7 +62,10 @@ def test_a_buyer_returns_from_a_phone_and_sees_the_refund(browser: Any, server: 
     expect(buyer.locator(".status")).to_have_text("待卖家处理")
     expect(buyer.locator("time.countdown").first).to_contain_text("还剩")
     seller = staff_page(browser, server, pages, "s1-owner")
-    seller.get_by_role("link", name=case_id).click()
+    # The row leads with the product; the case id is the short one beside it.
+    row = seller.locator(f"tr[data-case='{case_id}']")
+    expect(row.locator(".short-id")).to_have_text(case_id[-8:])
+    row.get_by_role("link", name="羊毛衫").click()
     act(seller, "agree")
     expect(seller.locator(".status")).to_have_text("待买家退货")
     buyer.reload()
@@ -94,8 +97,9 @@ def refused_then_escalated(browser: Any, server: Server, pages: list[Page], orde
 def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server, pages: list[Page]) -> None:
     case_id, buyer, _ = refused_then_escalated(browser, server, pages, "o-dis")
     agent = staff_page(browser, server, pages, "agent-wang")
-    expect(agent.get_by_role("link", name=case_id)).to_be_visible()
-    agent.get_by_role("link", name=case_id).click()
+    row = agent.locator(f"tr[data-case='{case_id}']")
+    expect(row).to_be_visible()
+    row.get_by_role("link", name="羊毛衫").click()
     expect(agent.locator("form.action-rule")).to_be_visible()
     settled(agent)  # the preview's trigger is bound once htmx settles
     form = agent.locator("form.action-rule")

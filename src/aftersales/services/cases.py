@@ -31,7 +31,7 @@ from aftersales.services.record import (
     refunded_elsewhere,
     store_of,
 )
-from aftersales.services.values import Page
+from aftersales.services.values import CaseRow, Page, WorkbenchPage
 
 
 def _open_on_line(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line_id: str, request: CaseRequest,
@@ -230,6 +230,37 @@ def workbench(query: q.Workbench, uow: UnitOfWork, deps: Deps) -> Page[Case]:
                                    order_id=query.order_id, after=query.after, limit=query.limit + 1)
     page = Page.of(rows, query.limit, lambda row: (row[1].deadline, row[0]))
     return Page([case for _, case in page.items], page.after)
+
+
+def workbench_view(query: q.WorkbenchView, uow: UnitOfWork, deps: Deps) -> WorkbenchPage:
+    """The store's own cases only; the tabs' counts come from the same read as the rows."""
+    actor = query.actor
+    if actor.role is not Role.SELLER:
+        raise errors.Forbidden("the workbench is the store's", "工作台仅供店铺使用")
+    now = deps.clock.now()
+    with uow.read():
+        counts, overdue = uow.cases.store_counts(actor.id, [s.value for s in q.STORE_TURN], now)
+        after: tuple[object, ...] | None = None
+        if query.search:
+            cases = uow.cases.search(store_id=actor.id, text=query.search, limit=query.limit)
+        elif query.statuses and all(s.terminal for s in query.statuses):
+            # A finished status has no deadline: newest first, keyset on the sequence number.
+            before = int(str(query.after[1])) if query.after else None
+            done = uow.cases.page(buyer_id=None, store_id=actor.id, status=query.statuses[0].value,
+                                  before_seq=before, limit=query.limit + 1)
+            listed = Page.of(done, query.limit, lambda row: (row[1].status_since, row[0]))
+            cases, after = [case for _, case in listed.items], listed.after
+        else:
+            found = uow.cases.workbench(store_id=actor.id, statuses=[s.value for s in query.statuses],
+                                       case_type=query.type.value if query.type else None, assignee=query.assignee,
+                                       order_id=query.order_id, after=query.after, limit=query.limit + 1,
+                                       due_by=now if query.overdue else None)
+            page = Page.of(found, query.limit, lambda row: (row[1].deadline, row[0]))
+            cases, after = [case for _, case in page.items], page.after
+        extra = uow.cases.listed([case.id for case in cases])
+    rows = [CaseRow(case, extra[case.id].title, extra[case.id].photo) if case.id in extra
+            else CaseRow(case, "", None) for case in cases]
+    return WorkbenchPage(rows, after, counts, overdue)
 
 
 def assign_case(cmd: c.AssignCase, uow: UnitOfWork, deps: Deps) -> Case:

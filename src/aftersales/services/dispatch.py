@@ -46,6 +46,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.ListCases: cases.list_cases,
     q.CaseEvents: cases.case_events,
     q.Workbench: cases.workbench,
+    q.WorkbenchView: cases.workbench_view,
     q.PreviewAction: cases.preview_action,
     c.AssignCase: cases.assign_case,
     q.CaseMessages: cases.case_messages,

@@ -19,6 +19,7 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
+from aftersales.services.listing import CaseListing
 from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
 
 
@@ -71,7 +72,7 @@ class OrderRepository(Protocol):
         ...
 
 
-class CaseRepository(Protocol):
+class CaseRepository(CaseListing, Protocol):
     def get(self, case_id: str) -> Case | None:
         """The case, or None. Inside a write transaction the row is locked for the write."""
         ...
@@ -100,17 +101,6 @@ class CaseRepository(Protocol):
         """Goods refunded so far by the order's cases (except ``exclude_case``), on every line."""
         ...
 
-    def page(self, *, buyer_id: str | None, store_id: str | None, status: str | None, before_seq: int | None,
-             limit: int) -> list[tuple[int, Case]]:
-        """Cases newest first, with the key of each (its sequence number)."""
-        ...
-
-    def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
-                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
-        """A store's cases in these statuses that have a deadline, the nearest first (keyset on
-        deadline and sequence), optionally of one type, one assignee ("" for nobody), one order."""
-        ...
-
     def status_counts(self) -> dict[str, int]:
         """How many cases are in each status."""
         ...
@@ -123,13 +113,6 @@ class CaseRepository(Protocol):
         """Open cases whose deadline rests on a calendar year not yet loaded."""
         ...
 
-    def queue(self, *, after: tuple[datetime, int] | None, limit: int, now: datetime, status: str | None = None,
-              store_id: str | None = None, breached: bool | None = None, agent: str | None = None,
-              kind: str | None = None) -> list[tuple[int, Case]]:
-        """Cases the platform owes a look (``sla_due`` set), soonest due first, keyset after
-        ``after``; narrowed by status, store, breach (``sla_due`` passed at ``now``), the agent
-        handling them ("" for nobody yet) and kind. Answered by the database's indexes."""
-        ...
 
 
 class TimerRepository(Protocol):

@@ -14,7 +14,7 @@ from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order
 from aftersales.domain.payouts import Payout
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
-from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User
+from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User, WorkbenchPage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,6 +93,27 @@ class Workbench(Request[Page[Case]]):
     type: CaseType | None = None
     assignee: str | None = None  # "" for cases given to nobody
     order_id: str | None = None
+    after: tuple[datetime, int] | None = None
+    limit: int = 50
+
+
+# The statuses in which the store acts: what its workbench's tabs count.
+STORE_TURN = (Status.AWAITING_SELLER, Status.AWAITING_RECEIPT, Status.AWAITING_REPLACEMENT)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkbenchView(Request[WorkbenchPage]):
+    """The store's workbench page in one read: its rows (with product titles and photos), the
+    count behind each tab, and the key of the next page. ``search`` (an order number, a buyer,
+    a case id or its last characters, a tracking number) looks through every status instead."""
+
+    actor: Actor
+    statuses: tuple[Status, ...] = STORE_TURN
+    type: CaseType | None = None
+    assignee: str | None = None
+    order_id: str | None = None
+    overdue: bool = False
+    search: str | None = None
     after: tuple[datetime, int] | None = None
     limit: int = 50
 

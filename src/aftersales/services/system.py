@@ -110,9 +110,10 @@ def intervention_queue(query: q.InterventionQueue, uow: UnitOfWork, deps: Deps) 
         rows = uow.cases.queue(after=query.after, limit=query.limit + 1, now=now,
                                status=query.status.value if query.status else None, store_id=query.store,
                                breached=query.breached, agent=query.agent, kind=query.kind)
-    page = Page.of(rows, query.limit, lambda row: (row[1].sla_due, row[0]))
-    return Page([QueueItem(case, case.sla_due, now >= case.sla_due) for _, case in page.items if case.sla_due],
-                page.after)
+        page = Page.of(rows, query.limit, lambda row: (row[1].sla_due, row[0]))
+        extra = uow.cases.listed([case.id for _, case in page.items])
+    return Page([QueueItem(case, case.sla_due, now >= case.sla_due, extra[case.id].title, extra[case.id].photo)
+                 for _, case in page.items if case.sla_due and case.id in extra], page.after)
 
 
 def _test_clock_on(deps: Deps) -> None:

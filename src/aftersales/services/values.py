@@ -64,12 +64,43 @@ class StoredReply:
 
 
 @dataclass(frozen=True, slots=True)
+class Listed:
+    """What a list shows of a case besides the case: its product's title and the first image
+    sent on it (an evidence id, shown as a thumbnail; None when no image was sent)."""
+
+    title: str = ""
+    photo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case as the store's workbench lists it."""
+
+    case: Case
+    title: str
+    photo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkbenchPage:
+    """The store's workbench as its page shows it: the rows, how many cases wait in each of the
+    store's statuses (``counts``) and how many of them are overdue, and the next page's key."""
+
+    rows: list[CaseRow]
+    after: tuple[object, ...] | None
+    counts: dict[str, int]
+    overdue: int
+
+
+@dataclass(frozen=True, slots=True)
 class QueueItem:
     """A case in the agents' queue: when the platform owes it a look, and whether that has passed."""
 
     case: Case
     sla_due: datetime
     breached: bool
+    title: str = ""
+    photo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

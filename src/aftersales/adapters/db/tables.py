@@ -177,6 +177,8 @@ cases = Table(
             postgresql_where=text("sla_due IS NOT NULL")) for col in ("status", "store_id", "agent", "kind")),
     # The store's workbench: what waits for it, the nearest deadline first (a keyset).
     Index("ix_cases_workbench", "store_id", "deadline", "seq"),
+    # The workbench's tabs count a store's cases per status, overdue or not, from this index alone.
+    Index("ix_cases_store_status", "store_id", "status", "deadline"),
 )
 
 # Keyed by (case, seq): the history is read per case in order, and on SQLite a table

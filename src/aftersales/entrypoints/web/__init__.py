@@ -55,10 +55,11 @@ def unavailable_page(request: Request, retry_after: int) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from aftersales.entrypoints.web import cases, policy, routes
+    from aftersales.entrypoints.web import cases, policy, routes, workbench
 
     folder = resources.files("aftersales.entrypoints.web").joinpath("static")
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="web-static")
     app.router.routes.extend(routes.router.routes)
     app.router.routes.extend(cases.router.routes)
     app.router.routes.extend(policy.router.routes)
+    app.router.routes.extend(workbench.router.routes)

@@ -164,6 +164,21 @@ TEAM_ROLE = {
     "viewer": N_("Viewer (read only)"),
 }
 
+# The workbench's tabs ("" is everything that waits for the store).
+TAB = {
+    "": N_("All waiting"),
+    "awaiting_seller": N_("To handle"),
+    "awaiting_receipt": N_("To receive"),
+    "awaiting_replacement": N_("To ship"),
+    "overdue": N_("Overdue"),
+}
+
+
+def short_id(case_id: str) -> str:
+    """The last characters of a case id: what a person reads out, or types in a search."""
+    return case_id.rsplit("_", 1)[-1][-8:]
+
+
 ROLE_HOME = {
     "buyer": "/orders",
     "seller": "/workbench",

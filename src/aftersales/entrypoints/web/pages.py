@@ -64,6 +64,7 @@ def _environment(lang: str) -> Environment:
                       extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
     env.install_gettext_translations(i18n.catalog(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["labels"] = labels
+    env.globals["short_id"] = labels.short_id
     return env
 
 
@@ -117,8 +118,9 @@ async def form(request: Request, who: Viewer) -> dict[str, str]:
     """The posted form, after its CSRF token is checked (403 otherwise)."""
     data = await request.form()
     fields = {k: v for k, v in data.items() if isinstance(v, str)}
-    # Ticked boxes share a name: evidence cited by an action, the parties asked for evidence.
-    for name in ("evidence_ids", "parties"):
+    # Ticked boxes share a name: evidence cited by an action, the parties asked for evidence,
+    # the cases a bulk action is for.
+    for name in ("evidence_ids", "parties", "case"):
         fields[name] = ",".join(v for v in data.getlist(name) if isinstance(v, str))
     expected = who.csrf or request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(fields.get("csrf", ""), expected):

@@ -16,10 +16,9 @@ from aftersales.bootstrap import System
 from aftersales.domain import appeals, errors
 from aftersales.domain.eligibility import Verdict
 from aftersales.domain.inputs import CaseRequest
-from aftersales.domain.model import Actor, Case, CaseType, Reason, Role, Status, Text
+from aftersales.domain.model import Actor, Case, CaseType, Reason, Status, Text
 from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
 from aftersales.entrypoints.web import labels
-from aftersales.entrypoints.web.cases import deadline_text
 from aftersales.entrypoints.web.pages import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -32,14 +31,11 @@ from aftersales.entrypoints.web.pages import (
     upload,
     viewer,
 )
+from aftersales.entrypoints.web.workbench import after_key, cursor
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 
 router = APIRouter(include_in_schema=False)
-
-# What waits for the store: the workbench's default view.
-STORE_TURN = (Status.AWAITING_SELLER, Status.AWAITING_RECEIPT, Status.AWAITING_REPLACEMENT)
-
 
 def _sys(request: Request) -> System:
     s: System = request.app.state.system
@@ -256,56 +252,6 @@ async def reopen_request(order_id: str, line_id: str, request: Request) -> Respo
     return await _open_from_line(request, order_id, line_id, "proof", True, build)
 
 
-def _cursor(after: tuple[object, ...] | None) -> str | None:
-    """A keyset as a page link carries it: ``<iso time>|<sequence>``."""
-    if after is None or not isinstance(after[0], datetime):
-        return None
-    return f"{after[0].isoformat()}|{after[1]}"
-
-
-def _after(text: str | None) -> tuple[datetime, int] | None:
-    key = _key(text)
-    if isinstance(key, tuple) and str(key[1]).isdigit():
-        return key[0], int(key[1])
-    return None
-
-
-@router.get("/workbench", response_class=HTMLResponse)
-async def workbench(request: Request) -> Response:
-    """What waits for the store, overdue first and then by deadline, filtered and paged by keyset
-    in the database; a finished status (no deadline) lists newest first."""
-    who = await viewer(request)
-    assert who.actor is not None
-    if who.actor.role is not Role.SELLER:
-        raise errors.NotFound("no such page", "页面不存在")
-    sys, actor, params = _sys(request), who.actor, request.query_params
-    chosen = params.get("status") or ""
-    status = Status(chosen) if chosen in {s.value for s in Status} else None
-    kind = params.get("type") or ""
-    case_type = CaseType(kind) if kind in {t.value for t in CaseType} else None
-    assignee = params.get("assignee")
-    order_id = (params.get("order") or "").strip()[:64] or None
-
-    def load() -> tuple[list[Any], str | None, list[Any]]:
-        team = sys.dispatch(q.StoreTeam(actor=actor, store_id=actor.id)) if actor.team_role in (None, "owner") else []
-        if status is not None and status.terminal:
-            done = sys.dispatch(q.ListCases(actor=actor, status=status, limit=50,
-                                            before=int(params["before"]) if params.get("before", "").isdigit()
-                                            else None))
-            return done.items, str(done.after[0]) if done.after else None, team
-        page = sys.dispatch(q.Workbench(actor=actor, statuses=(status,) if status else STORE_TURN, type=case_type,
-                                        assignee=assignee if assignee is not None and assignee != "*" else None,
-                                        order_id=order_id, after=_after(params.get("after")), limit=50))
-        return page.items, _cursor(page.after), team
-
-    cases, more, team = await run_in_threadpool(load)
-    query = {k: v for k, v in params.items() if k not in ("after", "before", "lang") and v}
-    return render(request, who, "workbench.html", cases=cases, statuses=list(Status), types=list(CaseType),
-                  explain=lambda case: deadline_text(sys, case),
-                  chosen=chosen, kind=kind, assignee=assignee, order=order_id or "", team=team, more=more,
-                  terminal=status is not None and status.terminal, query=query, pack=sys.pack)
-
-
 async def _team_page(request: Request, who: Viewer, error: str | None = None, status: int = 200) -> Response:
     assert who.actor is not None
     sys, actor = _sys(request), who.actor
@@ -375,8 +321,8 @@ async def queue(request: Request) -> Response:
     breached = {"yes": True, "no": False}.get(chosen["breached"])
     kind = chosen["kind"] if chosen["kind"] in ("dispute", "appeal", "reopening") else None
     page = await run_in_threadpool(sys.dispatch, q.InterventionQueue(
-        actor=who.actor, limit=50, after=_after(params.get("after")), status=status,
+        actor=who.actor, limit=50, after=after_key(params.get("after")), status=status,
         store=chosen["store"].strip() or None, breached=breached, agent=agent, kind=kind))
     more = {k: v for k, v in chosen.items() if v}
     return render(request, who, "queue.html", items=page.items, pack=sys.pack, chosen=chosen, Status=Status,
-                  next_after=_cursor(page.after), filters=more)
+                  next_after=cursor(page.after), filters=more)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, tuple_, update
+from sqlalchemy import String, bindparam, cast, func, insert, or_, select, text, tuple_, update
 from sqlalchemy import case as sql_case
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +17,7 @@ from aftersales.adapters.db.rows import case_to_row, event_to_row, row_to_case, 
 from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.model import Case, Event, Phase, Reason
+from aftersales.services.values import Listed
 
 _c = t.cases.c
 _CASE_GET = select(t.cases).where(_c.id == bindparam("id"))
@@ -141,9 +143,12 @@ class SqlCases(Repository):
         return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q).all()]
 
     def workbench(self, *, store_id: str, statuses: Sequence[str], case_type: str | None, assignee: str | None,
-                  order_id: str | None, after: tuple[datetime, int] | None, limit: int) -> list[tuple[int, Case]]:
+                  order_id: str | None, after: tuple[datetime, int] | None, limit: int,
+                  due_by: datetime | None = None) -> list[tuple[int, Case]]:
         q = (select(t.cases).where(_c.store_id == store_id, _c.status.in_(statuses), _c.deadline.is_not(None))
              .order_by(_c.deadline, _c.seq).limit(limit))
+        if due_by is not None:
+            q = q.where(_c.deadline <= bindparam("due_by", value=due_by, type_=t.UTCDateTime))
         if case_type is not None:
             q = q.where(_c.type == case_type)
         if assignee is not None:
@@ -155,6 +160,37 @@ class SqlCases(Repository):
             q = q.where(tuple_(_c.deadline, _c.seq) > tuple_(bindparam("due", type_=t.UTCDateTime), after[1]))
             params["due"] = after[0]
         return [(r.seq, row_to_case(r)) for r in self.tx.conn.execute(q, params).all()]
+
+    def store_counts(self, store_id: str, statuses: Sequence[str], now: datetime) -> tuple[dict[str, int], int]:
+        late = sql_case((_c.deadline <= bindparam("now", value=now, type_=t.UTCDateTime), 1), else_=0)
+        found = self.tx.conn.execute(
+            select(_c.status, func.count(), func.coalesce(func.sum(late), 0))
+            .where(_c.store_id == store_id, _c.status.in_(statuses), _c.deadline.is_not(None))
+            .group_by(_c.status)).all()
+        return {str(status): int(n) for status, n, _ in found}, sum(int(overdue) for _, _, overdue in found)
+
+    def search(self, *, store_id: str | None, text: str, limit: int) -> list[Case]:
+        # A tracking number is a whole value of the parcel's JSON, as both engines print it.
+        quoted = f'"tracking_no": {json.dumps(text)}'
+        where = or_(_c.order_id == text, _c.buyer_id == text, _c.id == text,
+                    *((_c.id.endswith(text.upper(), autoescape=True),) if len(text) >= 6 else ()),
+                    cast(_c.return_shipment, String).contains(quoted, autoescape=True),
+                    cast(_c.replacement_shipment, String).contains(quoted, autoescape=True))
+        q = select(t.cases).where(where).order_by(_c.seq.desc()).limit(limit)
+        if store_id is not None:
+            q = q.where(_c.store_id == store_id)
+        return [row_to_case(r) for r in self.tx.conn.execute(q).all()]
+
+    def listed(self, case_ids: Sequence[str]) -> dict[str, Listed]:
+        if not case_ids:
+            return {}
+        ev, ol = t.evidence.c, t.order_lines.c
+        photo = (select(func.min(ev.id)).where(ev.case_id == _c.id, ev.content_type.like("image/%"))
+                 .scalar_subquery())
+        line = (ol.order_id == _c.order_id) & (ol.line_id == _c.line_id)
+        found = self.tx.conn.execute(
+            select(_c.id, ol.title, photo).join(t.order_lines, line).where(_c.id.in_(list(case_ids)))).all()
+        return {case_id: Listed(title, photo_id) for case_id, title, photo_id in found}
 
     def status_counts(self) -> dict[str, int]:
         found = self.tx.conn.execute(select(_c.status, func.count()).group_by(_c.status)).all()

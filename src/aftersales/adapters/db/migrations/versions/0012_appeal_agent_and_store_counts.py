@@ -1,5 +1,6 @@
 """An appeal records the agent who ruled the case appealed, so that what each agent is offered
-on it is known from the appeal alone
+on it is known from the appeal alone; the workbench's tabs count a store's cases per status
+from an index
 
 Revision ID: 0012
 Revises: 0011
@@ -22,6 +23,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("first_agent", sa.String(length=64), nullable=True))
+        batch_op.create_index("ix_cases_store_status", ["store_id", "status", "deadline"], unique=False)
     # Appeals opened before: their ruled case names the agent in its ruling.
     bind = op.get_bind()
     rows = bind.execute(sa.text(
@@ -35,4 +37,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_store_status")
         batch_op.drop_column("first_agent")

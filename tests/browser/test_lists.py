@@ -1,0 +1,60 @@
+"""The store's workbench worked as a 售后客服 works a queue, with scripts on and off: a tab with
+its count, a search by the short id, and a bulk agree that says per case what was done and what
+was refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Server, staff_page
+
+pytestmark = pytest.mark.browser
+SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
+
+
+def _open(server: Server, order: str) -> str:
+    server.order(order)
+    opened = server.api("POST", "/api/v1/cases", {"order_id": order, "line_id": "l1", "type": "return_refund",
+                                                  "reason": "no_reason", "amount": "199.00"}, who="buyer:b1")
+    return str(opened["id"])
+
+
+@SCRIPTS
+def test_bulk_agree_from_a_tab_reports_each_case(browser: Any, server: Server, pages: list[Page], js: bool) -> None:
+    fresh = [_open(server, f"o-bulk-{js}-{i}") for i in range(2)]
+    moved = _open(server, f"o-bulk-{js}-moved")
+    page = staff_page(browser, server, pages, "s1-owner", js=js)
+    page.goto(server.url + "/workbench?tab=awaiting_seller")
+    expect(page.locator("nav.tabs [aria-current=page]")).to_contain_text("待处理")
+    for case_id in (*fresh, moved):
+        page.locator(f"tr[data-case='{case_id}'] input[type=checkbox]").check()
+    server.api("POST", f"/api/v1/cases/{moved}/agree", who="seller:s1")  # agreed in another tab meanwhile
+    page.get_by_label("对勾选的售后单").select_option("agree")
+    page.locator("form[data-action=bulk] button[type=submit]").click()
+    said = page.locator("[data-result=bulk]")
+    expect(said).to_contain_text("3 件中已完成 2 件")
+    for case_id in fresh:
+        expect(said.locator(f"li.ok a[href='/cases/{case_id}']")).to_have_text(case_id[-8:])
+    expect(said.locator("li.refused")).to_contain_text(moved[-8:])
+    expect(page.locator(f"tr[data-case='{fresh[0]}']")).to_have_count(0)  # agreed: no longer waits here
+
+
+@SCRIPTS
+def test_a_case_is_found_by_its_short_id_and_opened_from_its_product(browser: Any, server: Server,
+                                                                    pages: list[Page], js: bool) -> None:
+    case_id = _open(server, f"o-find-{js}")
+    page = staff_page(browser, server, pages, "s1-owner", js=js)
+    page.get_by_role("searchbox", name="搜索").fill(case_id[-8:])
+    page.get_by_role("button", name="搜索").click()
+    rows = page.locator("tr[data-case]")
+    expect(rows).to_have_count(1)
+    copy = rows.locator("button.copy")
+    if js:
+        expect(copy).to_be_visible()  # a copy button where the browser can copy
+    else:
+        expect(copy).to_be_hidden()
+    rows.get_by_role("link", name="羊毛衫").click()
+    expect(page).to_have_url(f"{server.url}/cases/{case_id}")
