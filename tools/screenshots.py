@@ -85,7 +85,7 @@ def main() -> int:
         returned, refused, escalated = (_find(info, "alice returns"), _find(info, "refused bob"),
                                         _find(info, "escalated"))
         people = {
-            "buyer": (None, [("orders", "/orders"), ("line-options", "/orders/D1007/lines/1"),
+            "buyer": (None, [("orders", "/orders"), ("line-options", "/orders/D1007/lines/1?type=return_refund"),
                              ("buyer-case", f"/cases/{returned}")]),
             "seller": ("hz-owner", [("workbench", "/workbench"), ("seller-case", f"/cases/{refused}"),
                                     ("team", "/team"), ("policy", "/policy")]),
@@ -109,7 +109,7 @@ def main() -> int:
                         else:
                             _sign_in(page, base, name, info.passwords[name])
                         for shot, path in shots:
-                            page.goto(f"{base}{path}?lang={lang}")
+                            page.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={lang}")
                             page.wait_for_load_state("networkidle")  # charts, countdowns
                             page.screenshot(path=str(OUT / f"{shot}-{lang}-{device}.png"), full_page=True)
                     context.close()

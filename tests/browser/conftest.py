@@ -76,11 +76,22 @@ class Server:
             "lines": [{"id": "l1", "title": "羊毛衫", "category": category, "quantity": 1, "paid": paid}]},
             who="integration:oms")
 
+    def case(self, order_id: str, reason: str = "no_reason", type_: str = "return_refund") -> str:
+        """The order pushed in, and buyer b1's request on its line opened over the API."""
+        self.order(order_id)
+        opened = self.api("POST", "/api/v1/cases", {"order_id": order_id, "line_id": "l1", "type": type_,
+                                                    "reason": reason, "amount": "199.00"}, who="buyer:b1")
+        return str(opened["id"])
+
     def login_link(self, buyer: str) -> str:
         return str(self.url + self.api("POST", "/api/v1/login-links", {"buyer": buyer}, who="integration:oms")["url"])
 
     def clock(self, now: str) -> None:
         self.api("POST", "/api/v1/test-clock", {"now": now})
+
+
+# A test of a page run twice: with scripts on (htmx swaps the answers in) and off (plain pages).
+SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
 
 
 @pytest.fixture(scope="session")
@@ -187,3 +198,13 @@ def settled(page: Any) -> None:
     binds the content's own triggers (a settle of some 20 ms), which a person never beats but a
     test filling a form at once does."""
     page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
+def action_form(page: Any, action: str) -> Any:
+    """The form of ``action`` on a case page, opening "More actions" first when it waits there
+    (a person clicks it open the same way)."""
+    form = page.locator(f"form[data-action={action}]")
+    more = page.locator("details.more").filter(has=form)
+    if more.count() and not more.evaluate("d => d.open"):
+        more.locator("summary").click()
+    return form

@@ -12,18 +12,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, buyer_page, staff_page
+from tests.browser.conftest import SCRIPTS, Server, action_form, buyer_page, staff_page
 
 pytestmark = pytest.mark.browser
-SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
 SEED_POLICY = Path(__file__).parent.parent / "fixtures" / "store-policy-clothing.toml"
 
-
-def _case(server: Server, order: str, reason: str = "no_reason", type_: str = "return_refund") -> str:
-    server.order(order)
-    opened = server.api("POST", "/api/v1/cases", {"order_id": order, "line_id": "l1", "type": type_,
-                                                  "reason": reason, "amount": "199.00"}, who="buyer:b1")
-    return str(opened["id"])
 
 
 @SCRIPTS
@@ -33,8 +26,10 @@ def test_an_amount_above_what_was_paid_is_refused_beside_the_form(browser: Any, 
     server.order(order)
     page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/orders/{order}/lines/l1")
+    page.locator("a.kind-card[data-kind=return_refund]").click()
     form = page.locator("form[data-action=open]")
-    form.get_by_label("申请类型").select_option("return_refund:no_reason")
+    expect(form.get_by_label("金额(元)")).to_have_value("199.00")  # what may be refunded, prefilled
+    form.get_by_label("七天无理由").check()
     form.get_by_label("金额(元)").fill("999.00")
     form.get_by_label("问题描述").fill("不合身")
     form.get_by_role("button", name="提交申请").click()
@@ -43,7 +38,7 @@ def test_an_amount_above_what_was_paid_is_refused_beside_the_form(browser: Any, 
     # What was typed is still there, to correct rather than retype.
     expect(form.get_by_label("金额(元)")).to_have_value("999.00")
     expect(form.get_by_label("问题描述")).to_have_value("不合身")
-    expect(form.get_by_label("申请类型")).to_have_value("return_refund:no_reason")
+    expect(form.get_by_label("七天无理由")).to_be_checked()
     form.get_by_label("金额(元)").fill("199.00")
     form.get_by_role("button", name="提交申请").click()
     done = page.locator(".done[role=status]")
@@ -66,15 +61,15 @@ def test_a_void_policy_clause_is_refused_with_the_law_it_breaks(browser: Any, se
 @SCRIPTS
 def test_a_page_left_open_in_another_tab_says_the_case_changed(browser: Any, server: Server, pages: list[Page],
                                                                js: bool) -> None:
-    case_id = _case(server, f"o-stale-{js}")
+    case_id = server.case(f"o-stale-{js}")
     first = staff_page(browser, server, pages, "s1-owner", js=js)
     first.goto(f"{server.url}/cases/{case_id}")
     second = first.context.new_page()
     second.goto(f"{server.url}/cases/{case_id}")
-    first.locator("form[data-action=agree] button[type=submit]").click()
+    action_form(first, "agree").locator("button[type=submit]").click()
     expect(first.locator(".done[role=status]")).to_contain_text("已完成:同意")
     expect(first.locator(".done[role=status]")).to_contain_text("等待买家处理")
-    second.locator("form[data-action=agree] button[type=submit]").click()
+    action_form(second, "agree").locator("button[type=submit]").click()
     expect(second.locator("[role=alert]")).to_contain_text("在您打开页面后有了变化")
     expect(second.locator(".status")).to_have_text("待买家退货")  # the case as it is now
 
@@ -82,14 +77,14 @@ def test_a_page_left_open_in_another_tab_says_the_case_changed(browser: Any, ser
 @SCRIPTS
 def test_an_escalation_without_the_evidence_the_rules_ask_for(browser: Any, server: Server, pages: list[Page],
                                                               js: bool) -> None:
-    case_id = _case(server, f"o-fake-{js}", reason="counterfeit", type_="refund_only")
+    case_id = server.case(f"o-fake-{js}", reason="counterfeit", type_="refund_only")
     server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
     page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/cases/{case_id}")
-    form = page.locator("form[data-action=escalate]")
+    form = action_form(page, "escalate")
     form.get_by_label("备注").fill("疑似假货")
     form.locator("button[type=submit]").click()
-    form = page.locator("form[data-action=escalate]")
+    form = action_form(page, "escalate")
     expect(form.locator("[role=alert]")).to_contain_text("需提供以下凭证之一")
     expect(form.get_by_label("备注")).to_have_value("疑似假货")
     expect(page.locator(".status")).to_have_text("卖家已拒绝")
@@ -98,16 +93,16 @@ def test_an_escalation_without_the_evidence_the_rules_ask_for(browser: Any, serv
 @SCRIPTS
 def test_withdrawing_asks_first_and_going_back_changes_nothing(browser: Any, server: Server, pages: list[Page],
                                                                js: bool) -> None:
-    case_id = _case(server, f"o-withdraw-{js}")
+    case_id = server.case(f"o-withdraw-{js}")
     page = buyer_page(browser, server, pages, js=js)
     page.goto(f"{server.url}/cases/{case_id}")
-    page.locator("form[data-action=withdraw] button[type=submit]").click()
+    action_form(page, "withdraw").locator("button[type=submit]").click()
     question = page.locator("form[data-confirm][data-action=withdraw]")
     expect(question).to_contain_text("确定:撤销申请")
     expect(page.locator("main")).to_contain_text("不能再继续")
     page.get_by_role("link", name="不,返回售后单").click()
     expect(page.locator(".status")).to_have_text("待卖家处理")
-    page.locator("form[data-action=withdraw] button[type=submit]").click()
+    action_form(page, "withdraw").locator("button[type=submit]").click()
     page.locator("form[data-confirm][data-action=withdraw] button[type=submit]").click()
     expect(page.locator(".done[role=status]")).to_contain_text("售后单当前状态:已关闭")
 
@@ -116,7 +111,7 @@ def test_withdrawing_asks_first_and_going_back_changes_nothing(browser: Any, ser
 def test_an_appeal_after_its_window_is_refused_on_the_page_that_offered_it(
         browser: Any, server: Server, pages: list[Page], js: bool) -> None:
     # Last in the file: it moves the module's clock on by the appeal window.
-    case_id = _case(server, f"o-late-appeal-{js}", reason="quality")
+    case_id = server.case(f"o-late-appeal-{js}", reason="quality")
     server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
     server.api("POST", f"/api/v1/cases/{case_id}/escalate", {}, who="buyer:b1")
     server.api("POST", f"/api/v1/cases/{case_id}/intervene", {}, who="agent:agent-wang")
@@ -130,7 +125,7 @@ def test_an_appeal_after_its_window_is_refused_on_the_page_that_offered_it(
         page.wait_for_timeout(200)
     now = datetime.fromisoformat(server.api("GET", "/api/v1/test-clock")["now"])
     server.clock((now + timedelta(days=8)).isoformat())
-    form = page.locator("form[data-action=appeal]")
+    form = action_form(page, "appeal")
     form.get_by_label("备注").fill("仍有损坏")
     form.locator("button[type=submit]").click()
     expect(page.locator("[role=alert]")).to_contain_text("裁决须在售后单结束后")

@@ -11,15 +11,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests import files
-from tests.browser.conftest import DESK, PHONE, Server, buyer_page, open_page, settled, staff_page
+from tests.browser.conftest import DESK, PHONE, Server, action_form, buyer_page, open_page, settled, staff_page
 
 pytestmark = pytest.mark.browser
 IRREVERSIBLE = ("withdraw", "decline_offer", "refuse", "refuse_receipt", "reject_replacement", "rule")
 
 
 def apply(page: Page, order_id: str, choice: str, amount: str | None = None) -> str:
+    """Three choices, as on a phone: the line, what is wanted (a card), why (a reason)."""
     page.locator(f'a[href="/orders/{order_id}/lines/l1"]').click()
-    page.get_by_label("申请类型").select_option(choice)
+    page.locator(f"a.kind-card[data-kind={choice.split(':')[0]}]").click()
+    page.locator(f"input[name=choice][value='{choice}']").check()
     if amount:
         page.get_by_label("金额(元)").fill(amount)
     page.get_by_label("问题描述").fill("尺码不合适")
@@ -29,7 +31,7 @@ def apply(page: Page, order_id: str, choice: str, amount: str | None = None) -> 
 
 
 def act(page: Page, action: str, **fields: str) -> None:
-    form = page.locator(f"form.action-{action}")
+    form = action_form(page, action)
     for label, value in fields.items():
         control = form.get_by_label(label)
         if control.evaluate("e => e.tagName") == "SELECT":
@@ -208,6 +210,7 @@ def test_a_buyer_past_the_window_asks_for_a_review(browser: Any, server: Server,
     act(agent, "reopen_grant", 备注="鉴定有效")
     expect(agent.locator(".status")).to_have_text("已完成")
     buyer.goto(f"{server.url}/orders/o-late/lines/l1")
+    buyer.locator("a.kind-card[data-kind=return_refund]").click()  # the window is open again
     expect(buyer.get_by_role("button", name="提交申请")).to_be_visible()
 
 

@@ -9,23 +9,16 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, staff_page
+from tests.browser.conftest import SCRIPTS, Server, settled, staff_page
 
 pytestmark = pytest.mark.browser
-SCRIPTS = pytest.mark.parametrize("js", [True, False], ids=["scripts-on", "scripts-off"])
 
-
-def _open(server: Server, order: str) -> str:
-    server.order(order)
-    opened = server.api("POST", "/api/v1/cases", {"order_id": order, "line_id": "l1", "type": "return_refund",
-                                                  "reason": "no_reason", "amount": "199.00"}, who="buyer:b1")
-    return str(opened["id"])
 
 
 @SCRIPTS
 def test_bulk_agree_from_a_tab_reports_each_case(browser: Any, server: Server, pages: list[Page], js: bool) -> None:
-    fresh = [_open(server, f"o-bulk-{js}-{i}") for i in range(2)]
-    moved = _open(server, f"o-bulk-{js}-moved")
+    fresh = [server.case(f"o-bulk-{js}-{i}") for i in range(2)]
+    moved = server.case(f"o-bulk-{js}-moved")
     page = staff_page(browser, server, pages, "s1-owner", js=js)
     page.goto(server.url + "/workbench?tab=awaiting_seller")
     expect(page.locator("nav.tabs [aria-current=page]")).to_contain_text("待处理")
@@ -45,12 +38,13 @@ def test_bulk_agree_from_a_tab_reports_each_case(browser: Any, server: Server, p
 @SCRIPTS
 def test_a_case_is_found_by_its_short_id_and_opened_from_its_product(browser: Any, server: Server,
                                                                     pages: list[Page], js: bool) -> None:
-    case_id = _open(server, f"o-find-{js}")
+    case_id = server.case(f"o-find-{js}")
     page = staff_page(browser, server, pages, "s1-owner", js=js)
     page.get_by_role("searchbox", name="搜索").fill(case_id[-8:])
     page.get_by_role("button", name="搜索").click()
     rows = page.locator("tr[data-case]")
     expect(rows).to_have_count(1)
+    settled(page)  # htmx binds the new rows' links after it swaps them in
     copy = rows.locator("button.copy")
     if js:
         expect(copy).to_be_visible()  # a copy button where the browser can copy

@@ -355,15 +355,33 @@ def test_english_names_standing_alone_start_with_a_capital(people: Api) -> None:
     assert heading and heading.group(1).startswith("Return and refund")
 
 
-def test_applying_preselects_nothing_and_offers_the_amount_that_may_be_refunded(people: Api) -> None:
+def test_applying_takes_three_choices_and_preselects_nothing(people: Api) -> None:
     b = buyer(people)
-    form = b.get("/orders/o1/lines/l1").text
-    assert re.search(r'<option value="" disabled selected>请选择申请类型和原因</option>', form)
-    assert re.search(r'name="amount"[^>]*value="199.00"', form)
+    first = b.get("/orders/o1/lines/l1").text
+    # What you want: one card per type, those open linking on, none chosen and no form yet.
+    cards = re.findall(r'<a class="kind-card" href="/orders/o1/lines/l1\?type=(\w+)#apply"', first)
+    assert "return_refund" in cards and "exchange" in cards
+    assert 'data-action="open"' not in first and 'aria-current="true"' not in first
+    # Why: the reasons of that type only, none ticked; the amount prefilled with what may be refunded.
+    second = b.get("/orders/o1/lines/l1?type=return_refund").text
+    reasons = re.findall(r'<input type="radio" name="choice" value="([\w:]+)" required\s*>', second)
+    assert reasons and all(v.startswith("return_refund:") for v in reasons) and "return_refund:no_reason" in reasons
+    assert "checked" not in second.split('data-action="open"')[1].split("</form>")[0]
+    assert re.search(r'name="amount"[^>]*value="199.00"', second)
+    assert 'name="amount"' not in b.get("/orders/o1/lines/l1?type=exchange").text  # nothing to refund
     r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "", "amount": "199.00"})
     assert r.status_code == 422 and "请选择可申请的类型" in r.text  # the browser's `required` aside
-    # An exchange refunds nothing: the amount the form offered is not held against it.
-    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply", {"choice": "exchange:size", "amount": "199.00"})
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "return_refund:no_reason", "amount": "19.9.9"})
+    assert r.status_code == 422 and "金额形如 99.00" in r.text
+    assert 'value="return_refund:no_reason" required checked' in r.text  # still chosen, to correct
+    # The same limits as the API: a description of 4,000 characters is taken, one more is not.
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "exchange:size", "description": "长" * 4001})
+    assert r.status_code == 422 and "description" in r.text
+    # An exchange refunds nothing: an amount sent anyway is not held against it.
+    r = b.submit("/orders/o1/lines/l1", "/orders/o1/lines/l1/apply",
+                 {"choice": "exchange:size", "amount": "199.00", "description": "长" * 4000})
     assert r.status_code == 303, r.text
 
 

@@ -63,5 +63,5 @@ def test_a_buyer_past_the_window_asks_for_a_review_and_it_is_granted(people: Api
     agent = staff(people, "agent-wang")
     assert request.rsplit("/", 1)[1] in agent.get("/queue").text
     assert agent.submit(request, f"{request}/act/reopen_grant", {"note": "鉴定有效"}).status_code == 303
-    assert "退货退款" in b.get(line).text and "提交申请" in b.get(line).text  # the window is open again
+    assert "退货退款" in b.get(line).text and "提交申请" in b.get(f"{line}?type=return_refund").text  # open again
     assert "已过售后期?申请平台审核" not in b.get(line).text

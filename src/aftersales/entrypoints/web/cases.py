@@ -101,15 +101,16 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
              if rule.party == actor.role.value and case.reason in rule.reasons
              and (rule.categories is None or (line is not None and line.category in rule.categories))}
     actions = actions_for(who, case)
+    primary, on_card, more = labels.split(actions)
     shown = {*actions, *(forms - {"assign"}), *(("assign",) if data.get("team") else ()),
              *(("reopen",) if data.get("may_reopen") else ())}
     if failed not in shown:
         failed = None  # the form is gone (the case moved on): the refusal is said at the top instead
     return render(request, who, "case.html", status=status, error=error, pack=sys.pack, refusal_label=refusal,
                   needs=needs, failed=failed, done=done_text(who, done, case) if done else None,
-                  actions=actions, forms=forms, explanation=deadline_text(sys, case), Status=Status,
-                  case_types=list(CaseType), reasons=list(Reason), **data,
-                  **extra)
+                  actions=actions, primary=primary, on_card=on_card, more=more, forms=forms,
+                  explanation=deadline_text(sys, case), Status=Status, case_types=list(CaseType),
+                  reasons=list(Reason), **data, **extra)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -134,10 +135,23 @@ def _version(fields: dict[str, str]) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+# What a person is told for a field a form got wrong, where the request model's own words
+# ("amount: String should match pattern …") would not help them.
+_FIELD_WORDS = {
+    "amount": Text("金额形如 99.00", "give the amount like 99.00"),
+    "type": Text("请选择可申请的类型", "choose one of the requests offered"),
+    "reason": Text("请选择可申请的类型", "choose one of the requests offered"),
+}
+
+
 def invalid(exc: ValidationError) -> errors.ValidationFailed:
+    """A form's field refused by the request model the API uses, as the API's refusal."""
     first = exc.errors()[0]
     where = ".".join(str(p) for p in first.get("loc", ())) or "form"
-    return errors.ValidationFailed(f"{where}: {first.get('msg', 'invalid')}", f"{where}:填写有误")
+    words = _FIELD_WORDS.get(where)
+    if words is not None:
+        return errors.ValidationFailed(words.en, words.zh, field=where)
+    return errors.ValidationFailed(f"{where}: {first.get('msg', 'invalid')}", f"{where}:填写有误", field=where)
 
 
 _STALE = Text("这个售后单在您打开页面后有了变化:下面是它现在的样子,请核对后再操作。",
@@ -165,7 +179,8 @@ async def _attempt(request: Request, who: Viewer, case_id: str, command: Callabl
 M = TypeVar("M", bound=BaseModel)
 
 
-def _parsed(model: type[M], data: dict[str, Any]) -> M:
+def parsed(model: type[M], data: dict[str, Any]) -> M:
+    """A form's fields read by the API's request model: the same limits, the same refusals."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -185,7 +200,7 @@ async def case_act(case_id: str, action: str, request: Request) -> Response:
         return _confirm(request, who, case_id, action, fields)
 
     def command() -> c.Act:
-        return _parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
+        return parsed(ACTION_BODIES[action], _body(action, fields)).command(actor, case_id, action, version)
 
     return await _attempt(request, who, case_id, command, "", name=action, typed=fields)
 
@@ -206,7 +221,7 @@ async def case_appeal(case_id: str, request: Request) -> Response:
     body = {k: fields[k].strip() for k in ("amount", "note") if fields.get(k, "").strip()}
 
     def command() -> c.AppealRuling:
-        return _parsed(AppealIn, body).command(actor, case_id)
+        return parsed(AppealIn, body).command(actor, case_id)
 
     return await _attempt(request, who, case_id, command, "", name="appeal", typed=fields,
                           to=lambda appeal: f"/cases/{appeal.id}?done=appeal")
@@ -235,7 +250,7 @@ async def case_message(case_id: str, request: Request) -> Response:
     actor = who.actor
 
     def command() -> c.PostMessage:
-        return _parsed(MessageIn, {"text": fields.get("text", "").strip(),
+        return parsed(MessageIn, {"text": fields.get("text", "").strip(),
                                    "private": bool(fields.get("private"))}).command(actor, case_id)
 
     return await _attempt(request, who, case_id, command, "#messages", name="message", typed=fields)
@@ -293,7 +308,7 @@ async def case_preview(case_id: str, action: str, request: Request) -> Response:
     fields = {k: v for k, v in request.query_params.items() if k in _ACTION_FIELDS}
     preview, problem, status = None, None, 200
     try:
-        params = _parsed(ACTION_BODIES[action], _body(action, fields)).params()
+        params = parsed(ACTION_BODIES[action], _body(action, fields)).params()
         preview = await run_in_threadpool(sys.dispatch, q.PreviewAction(actor=who.actor, case_id=case_id,
                                                                         action=action, params=params))
     except errors.DomainError as exc:

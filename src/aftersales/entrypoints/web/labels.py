@@ -3,7 +3,7 @@ source strings, marked for the catalogs with ``N_`` and translated where they ar
 
 from __future__ import annotations
 
-from aftersales.domain.model import Status
+from aftersales.domain.model import Case, CaseType, Status
 from aftersales.entrypoints.web.i18n import N_
 
 S = Status
@@ -196,3 +196,58 @@ CONFIRM = {
     "reject_replacement": N_("The replacement is refused; the platform may be asked to decide."),
     "rule": N_("The ruling is carried out at once: a refund it orders is paid and cannot be taken back."),
 }
+
+
+# The steps a buyer knows from their phone, per request type (申请 → 商家处理 → 寄回 → 商家收货 →
+# 退款成功 and the like), and the step each status stands at; a dispute shows the platform's
+# step in place of the one it interrupted.
+T = CaseType
+STEPS = {
+    T.REFUND_ONLY: (N_("Applied"), N_("Seller answers"), N_("Refund paid")),
+    T.RETURN_REFUND: (N_("Applied"), N_("Seller answers"), N_("Goods sent back"), N_("Seller receives"),
+                      N_("Refund paid")),
+    T.EXCHANGE: (N_("Applied"), N_("Seller answers"), N_("Goods sent back"), N_("Seller receives"),
+                 N_("Replacement shipped"), N_("Replacement confirmed")),
+    T.REPAIR: (N_("Applied"), N_("Seller answers"), N_("Goods sent back"), N_("Seller receives"),
+               N_("Repaired goods shipped"), N_("Repair confirmed")),
+    T.RESHIP: (N_("Applied"), N_("Seller answers"), N_("Replacement shipped"), N_("Replacement confirmed")),
+}
+_AT = {
+    S.AWAITING_SELLER: 1, S.SELLER_REFUSED: 1, S.PLATFORM_REVIEW: 1, S.AWAITING_RETURN: 2,
+    S.AWAITING_RECEIPT: 3,
+}
+
+
+def steps(case: Case) -> list[tuple[str, str]]:
+    """(name, state) of each step of the case's type: "done", "current" or "todo"; a finished
+    case has every step done, a closed one stops where it was closed."""
+    names = STEPS[case.type]
+    last = len(names) - 1
+    if case.status is S.COMPLETED:
+        return [(n, "done") for n in names]
+    if case.status is S.REFUNDING:
+        at = last
+    elif case.status is S.AWAITING_REPLACEMENT:
+        at = last - 1
+    elif case.status is S.AWAITING_BUYER_CONFIRMATION:
+        at = last
+    elif case.status is S.CLOSED:
+        return [(n, "done" if i == 0 else "todo") for i, n in enumerate(names)]
+    else:
+        at = _AT.get(case.status, 1)
+    return [(n, "done" if i < at else "current" if i == at else "todo") for i, n in enumerate(names)]
+
+
+# The action a party most likely came to take, in order of preference: it is the one button
+# shown; the others wait behind "More". An offer's answers sit on the offer's card instead.
+PRIMARY = ("ship_return", "confirm_replacement", "escalate", "agree", "confirm_receipt", "ship_replacement", "rule",
+           "intervene", "appeal", "reopen_grant", "end_evidence_round", "resume")
+ON_OFFER_CARD = ("accept_offer", "decline_offer")
+
+
+def split(actions: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """(primary, on the offer's card, more) of the actions offered."""
+    card = [a for a in actions if a in ON_OFFER_CARD]
+    rest = [a for a in actions if a not in ON_OFFER_CARD]
+    first = next((a for a in PRIMARY if a in rest), rest[0] if len(rest) == 1 else None)
+    return ([first] if first else []), card, [a for a in rest if a != first]

@@ -15,10 +15,11 @@ from starlette.concurrency import run_in_threadpool
 from aftersales.bootstrap import System
 from aftersales.domain import appeals, errors
 from aftersales.domain.eligibility import Verdict
-from aftersales.domain.inputs import CaseRequest
-from aftersales.domain.model import Actor, Case, CaseType, Reason, Status, Text
-from aftersales.domain.money import InvalidAmount, format_fen, parse_yuan
+from aftersales.domain.model import Actor, Case, CaseType, Status, Text
+from aftersales.domain.money import format_fen
+from aftersales.entrypoints.schemas.requests import CaseOpenIn, ReopenRequestIn
 from aftersales.entrypoints.web import labels
+from aftersales.entrypoints.web.cases import parsed
 from aftersales.entrypoints.web.pages import (
     PRE_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -177,13 +178,34 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         refunded = sum(x.refunded for x in mine if x.order_id == order_id and x.line_id == line_id)
         return {"order": order, "line": line, "allowed": allowed, "groups": grouped, "refused": refused,
                 "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable,
-                "room": format_fen(max(line.paid - refunded, 0))}
+                "room": format_fen(max(line.paid - refunded, 0)), "kinds": _kinds(options, who)}
 
     data = await run_in_threadpool(load)
+    # The first choice (what the buyer wants) comes from the card tapped, or from the request
+    # being corrected; nothing is chosen for them.
+    typed = (refused.get("typed") or {}) if refused.get("failed") == "open" else {}
+    wanted = request.query_params.get("type") or typed.get("choice", "").partition(":")[0]
+    data["chosen"] = next((k for k in data["kinds"] if k["type"].value == wanted and k["allowed"]), None)
     shown = {"open": data["allowed"], "reopen_request": data["reviewable"]}
     if not shown.get(refused.get("failed") or "") or data["open_case"]:
         refused.pop("failed", None)  # the form is gone now: the refusal is said at the top instead
     return render(request, who, "line.html", status=status, error=error, pack=sys.pack, **data, **refused)
+
+
+def _kinds(options: list[Any], who: Viewer) -> list[dict[str, Any]]:
+    """One card per request type, in the contract's order: allowed with its reasons and the
+    latest deadline among them, or greyed with why not (the first refusal's words)."""
+    out = []
+    for kind in CaseType:
+        mine = [o for o in options if o.type is kind]
+        ok = [o for o in mine if o.allowed]
+        if not mine:
+            continue
+        deadlines = [o.deadline for o in ok if o.deadline is not None]
+        why = "" if ok else who.reader.plain(mine[0].explanation)
+        out.append({"type": kind, "allowed": bool(ok), "reasons": ok, "why": why,
+                    "deadline": max(deadlines) if deadlines else None})
+    return out
 
 
 @router.get("/orders/{order_id}/lines/{line_id}", response_class=HTMLResponse)
@@ -192,18 +214,16 @@ async def line_options(order_id: str, line_id: str, request: Request) -> Respons
     return await _line_page(request, who, order_id, line_id)
 
 
-def _request(fields: dict[str, str], evidence: tuple[str, ...]) -> CaseRequest:
-    try:
-        kind, _, reason = fields.get("choice", "").partition(":")
-        # The form offers the amount to every choice; a remedy that refunds nothing ignores it.
-        amount = fields.get("amount", "").strip() if CaseType(kind).refunds_goods else ""
-        return CaseRequest(CaseType(kind), Reason(reason), parse_yuan(amount) if amount else None,
-                           fields.get("description", "").strip()[:2000] or None, evidence)
-    except InvalidAmount as exc:
-        raise errors.ValidationFailed("give the amount like 99.00", "金额形如 99.00", field="amount") from exc
-    except ValueError as exc:
-        raise errors.ValidationFailed("choose one of the requests offered", "请选择可申请的类型",
-                                      field="choice") from exc
+def _asked(fields: dict[str, str], evidence: tuple[str, ...]) -> dict[str, Any]:
+    """The request a line's form makes, as the API's body: the choice ("type:reason") split, an
+    amount only where the remedy refunds goods (the others ignore it), the photo's evidence."""
+    kind, _, reason = fields.get("choice", "").partition(":")
+    body: dict[str, Any] = {"type": kind, "reason": reason, "evidence_ids": list(evidence),
+                            "description": fields.get("description", "").strip() or None}
+    amount = fields.get("amount", "").strip()
+    if amount and kind in {t.value for t in CaseType if t.refunds_goods}:
+        body["amount"] = amount
+    return body
 
 
 async def _open_from_line(request: Request, order_id: str, line_id: str, file_field: str, required: bool,
@@ -237,7 +257,8 @@ async def _open_from_line(request: Request, order_id: str, line_id: str, file_fi
 @router.post("/orders/{order_id}/lines/{line_id}/apply", response_class=HTMLResponse)
 async def apply(order_id: str, line_id: str, request: Request) -> Response:
     def build(actor: Actor, fields: dict[str, str], evidence: tuple[str, ...]) -> c.OpenCase:
-        return c.OpenCase(actor=actor, order_id=order_id, line_id=line_id, request=_request(fields, evidence))
+        body = {"order_id": order_id, "line_id": line_id, **_asked(fields, evidence)}
+        return parsed(CaseOpenIn, body).command(actor)
 
     return await _open_from_line(request, order_id, line_id, "photo", False, build)
 
@@ -246,8 +267,8 @@ async def apply(order_id: str, line_id: str, request: Request) -> Response:
 async def reopen_request(order_id: str, line_id: str, request: Request) -> Response:
     """Past the window, a buyer asks the platform to review and reopen it, with a file of evidence."""
     def build(actor: Actor, fields: dict[str, str], evidence: tuple[str, ...]) -> c.RequestReopening:
-        return c.RequestReopening(actor=actor, order_id=order_id, line_id=line_id,
-                                  request=_request({**fields, "amount": ""}, evidence))
+        body = {k: v for k, v in _asked(fields, evidence).items() if k != "amount"}
+        return parsed(ReopenRequestIn, body).command(actor, order_id, line_id)
 
     return await _open_from_line(request, order_id, line_id, "proof", True, build)
 

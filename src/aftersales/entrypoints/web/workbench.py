@@ -47,14 +47,15 @@ class Cells:
 
 
 def cells(who: Viewer, pack: Pack, case: Case, rules: dict[str, str]) -> Cells:
-    r, _ = who.reader, who.reader._
+    r = who.reader
+    short, status = labels.short_id(case.id), r._(labels.STATUS[case.status])
     request = f"{r.label(pack.type_label(case.type))} · {r.label(pack.reason_label(case.reason))}"
     due, now = case.deadline if case.open else None, who.now
     if due is None:
-        return Cells(labels.short_id(case.id), request, _(labels.STATUS[case.status]), "", "", "", "", "")
+        return Cells(short, request, status, "", "", "", "", "")
     urgency = "overdue" if due <= now else "soon" if (due - now).total_seconds() < 86400 else ""
-    return Cells(labels.short_id(case.id), request, _(labels.STATUS[case.status]), r.when(due), r.left(due, now), urgency,
-                 due.astimezone(r.zone).isoformat(), rules.get(case.deadline_rule or "", ""))
+    return Cells(short, request, status, r.when(due), r.left(due, now), urgency, due.astimezone(r.zone).isoformat(),
+                 rules.get(case.deadline_rule or "", ""))
 
 
 def cursor(after: tuple[object, ...] | None) -> str | None:

@@ -1,5 +1,6 @@
-// Copy buttons beside short case ids: shown only where the browser can copy (scripts on, a
-// secure context); with scripts off the id stays selectable text.
+// Copy buttons beside short case ids (shown only where the browser can copy: scripts on, a
+// secure context; with scripts off the id stays selectable text), and the names of the files
+// a picker holds.
 (function () {
   function arm(root) {
     if (!navigator.clipboard) { return; }
@@ -16,6 +17,13 @@
       });
     });
   }
+  // The names of the files chosen, beside the picker (the browser's own words are hidden).
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (!input.classList || !input.classList.contains("file-input")) { return; }
+    var out = input.closest(".file-pick").querySelector(".file-names");
+    out.textContent = Array.prototype.map.call(input.files, function (f) { return f.name; }).join(", ");
+  });
   document.addEventListener("DOMContentLoaded", function () { arm(document); });
   document.addEventListener("htmx:afterSettle", function (e) { arm(e.target); });
 })();
