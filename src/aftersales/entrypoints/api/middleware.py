@@ -20,6 +20,7 @@ from typing import Any
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 from aftersales.domain.evidence import MAX_BYTES, MAX_FILES
 from aftersales.entrypoints.api.problems import PROBLEM_JSON
@@ -84,7 +85,7 @@ class Guard:
         limit = (BATCH_LIMIT if batch else UPLOAD_LIMIT) if multipart else JSON_LIMIT
         declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _too_large(send, _TooLarge(limit))
+            await _too_large(scope, receive, send, _TooLarge(limit))
             return
         receive = _counted(receive, limit)
         if multipart:
@@ -92,7 +93,7 @@ class Guard:
         try:
             await self.app(scope, receive, _hardened(scope, send))
         except _TooLarge as exc:
-            await _too_large(send, exc)
+            await _too_large(scope, receive, send, exc)
 
 
 def _nul_in(scope: Scope) -> str | None:
@@ -119,7 +120,13 @@ class _TooLarge(HTTPException):
         self.limit, self.detail_zh = limit, zh
 
 
-async def _too_large(send: Send, exc: _TooLarge) -> None:
+async def _too_large(scope: Scope, receive: Receive, send: Send, exc: _TooLarge) -> None:
+    """The 413: problem+json for the API, a page in the viewer's language for a page's form."""
+    from aftersales.entrypoints.web import is_page, too_large_page
+
+    if is_page(Request(scope)) and "app" in scope:
+        await too_large_page(scope, exc.detail, exc.detail_zh)(scope, receive, send)
+        return
     await _problem(send, 413, "payload_too_large", "The request body is too large", exc.detail, exc.detail_zh,
                    {"limit": exc.limit})
 

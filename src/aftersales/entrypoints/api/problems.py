@@ -139,6 +139,8 @@ def install(app: FastAPI) -> None:
         )
         if exc.status_code == 404 and web.is_page(request):
             return await web.page_error(request, errors.NotFound("there is no such page", "页面不存在"))
+        if exc.status_code == 413 and web.is_page(request):
+            return web.too_large_page(request.scope, detail, str(getattr(exc, "detail_zh", detail)))
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": _allowed(request)}
         return problem(exc.status_code, code, detail, detail_zh=getattr(exc, "detail_zh", None),

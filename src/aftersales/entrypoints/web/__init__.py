@@ -12,6 +12,7 @@ from importlib import resources
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from aftersales.domain import errors
 from aftersales.domain.model import Text
@@ -52,6 +53,24 @@ def unavailable_page(request: Request, retry_after: int) -> Response:
                                                 "moment. What you sent was not saved.")))
     response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def too_large_page(scope: Scope, en: str, zh: str) -> Response:
+    """A page for a form whose body or file was over its limit (refused before it was read, so
+    before any session is looked at): what was too large, that nothing was saved, and the way
+    back to the page it came from."""
+    from urllib.parse import urlsplit
+
+    from aftersales.entrypoints.web.pages import offline_viewer, render
+
+    request = Request(scope)
+    who = offline_viewer(request)
+    came = urlsplit(request.headers.get("referer", ""))
+    back = came.path if came.netloc == request.url.netloc and came.path.startswith("/") else "/"
+    text = who.reader.text(Text(f"{zh}。没有保存任何内容:请返回并选择较小的文件。",
+                                f"{en[:1].upper()}{en[1:]}. Nothing was saved: go back and choose smaller files."))
+    return render(request, who, "message.html", status=413, heading=who.reader._("Too large to send"), text=text,
+                  back=back)
 
 
 def install(app: FastAPI) -> None:

@@ -58,6 +58,7 @@ ACTION = {
     "end_evidence_round": N_("End the evidence round"),
     "suspend": N_("Pause the review"),
     "appeal": N_("Appeal the ruling"),
+    "revoke_token": N_("Revoke the token"),
     "reopen_grant": N_("Reopen the window"),
     "resume": N_("Resume the review"),
     "counter_offer": N_("Offer other terms"),
@@ -195,6 +196,7 @@ CONFIRM = {
     "refuse_receipt": N_("The returned goods stay refused; the platform may be asked to decide."),
     "reject_replacement": N_("The replacement is refused; the platform may be asked to decide."),
     "rule": N_("The ruling is carried out at once: a refund it orders is paid and cannot be taken back."),
+    "revoke_token": N_("Whatever uses the token is refused from now on; a new one must be issued."),
 }
 
 

@@ -82,7 +82,7 @@ async def _page(request: Request, who: Viewer, text: str | None = None, checked:
         text = text if text is not None else to_toml(current, store_id)
     return render(request, who, "policy.html", status=status, error=error, text=text,
                   clauses=_by_clause(checked, findings or []), saved=saved, pack=sys.pack, scope_label=scope_label,
-                  may_edit=access.may_set_policy(who.actor))
+                  may_edit=access.may_set_policy(who.actor), failed="policy" if error else None)
 
 
 @router.get("/policy", response_class=HTMLResponse)

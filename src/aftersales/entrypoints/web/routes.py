@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from aftersales.bootstrap import System
-from aftersales.domain import appeals, errors
+from aftersales.domain import access, appeals, errors
 from aftersales.domain.eligibility import Verdict
 from aftersales.domain.model import Actor, Case, CaseType, Status, Text
 from aftersales.domain.money import format_fen
@@ -66,7 +66,7 @@ def _login_page(request: Request, who: Viewer, status: int = 200, error: str | N
     token = request.cookies.get(PRE_CSRF_COOKIE) or new_pre_csrf()
     nxt = request.query_params.get("next", "")
     response = render(request, who, "login.html", status=status, error=error, csrf=token, name=name,
-                      next=nxt if _local(nxt) else "")
+                      next=nxt if _local(nxt) else "", failed="login" if error else None)
     response.set_cookie(PRE_CSRF_COOKIE, token, httponly=True, samesite="lax", secure=request.url.scheme == "https")
     return response
 
@@ -273,11 +273,14 @@ async def reopen_request(order_id: str, line_id: str, request: Request) -> Respo
     return await _open_from_line(request, order_id, line_id, "proof", True, build)
 
 
-async def _team_page(request: Request, who: Viewer, error: str | None = None, status: int = 200) -> Response:
+async def _team_page(request: Request, who: Viewer, error: str | None = None, status: int = 200,
+                     typed: dict[str, str] | None = None) -> Response:
     assert who.actor is not None
     sys, actor = _sys(request), who.actor
     members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=actor.id))
-    return render(request, who, "team.html", status=status, error=error, members=members)
+    kept = {k: v for k, v in (typed or {}).items() if k in ("name", "role")}  # never the password
+    return render(request, who, "team.html", status=status, error=error, members=members,
+                  failed="add_member" if error else None, typed=kept)
 
 
 @router.get("/team", response_class=HTMLResponse)
@@ -297,7 +300,7 @@ async def team_add(request: Request) -> Response:
     except errors.DomainError as exc:
         if isinstance(exc, errors.NotFound):
             raise
-        return await _team_page(request, who, error=_text(exc, who), status=exc.status)
+        return await _team_page(request, who, error=_text(exc, who), status=exc.status, typed=fields)
     return redirect("/team")
 
 
@@ -318,9 +321,25 @@ async def ops(request: Request) -> Response:
     status_chart = {"labels": [label for label, _n in rows], "values": [n for _label, n in rows]}
     fired_chart = {"labels": [day[5:] for day, _n in overview.timeouts_by_day],
                    "values": [n for _day, n in overview.timeouts_by_day], "kind": "bar"}
+    revoked = request.query_params.get("revoked", "")
     return render(request, who, "ops.html", overview=overview, tokens=tokens, status_rows=rows,
                   status_chart=status_chart, fired_chart=fired_chart,
-                  fired_total=sum(n for _d, n in overview.timeouts_by_day))
+                  fired_total=sum(n for _d, n in overview.timeouts_by_day),
+                  revoked=revoked if revoked.isdigit() else "")
+
+
+@router.post("/ops/tokens/{token_id}/revoke", response_class=HTMLResponse)
+async def revoke_token(token_id: int, request: Request) -> Response:
+    """Revoke an API token from the operations page, asked first: it cannot be undone."""
+    who = await viewer(request)
+    fields = await form(request, who)
+    assert who.actor is not None
+    access.require(who.actor, "manage_tokens")  # refused before asking, not after
+    if fields.get("confirmed") != "1":
+        return render(request, who, "confirm.html", action="revoke_token", kept={},
+                      post_to=f"/ops/tokens/{token_id}/revoke", back_to="/ops#tokens")
+    await run_in_threadpool(_sys(request).dispatch, c.RevokeToken(actor=who.actor, token_id=token_id))
+    return redirect(f"/ops?revoked={token_id}#tokens")
 
 
 @router.get("/rules", response_class=HTMLResponse)
