@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import eligibility, http_actions, lifecycle, queue, workbench
+from bench import case_page, eligibility, http_actions, lifecycle, queue, workbench
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
@@ -26,6 +26,7 @@ def main() -> None:
     out.update(lifecycle.run(seconds))
     out.update(http_actions.run(seconds))
     out.update(workbench.run())
+    out.update(case_page.run())
     out.update(queue.run())
     lc, raw = float(out["lifecycles_per_s"]), float(out["raw_commits_per_s"])  # type: ignore[arg-type]
     req, bare = float(out["http_requests_per_s"]), float(out["bare_requests_per_s"])  # type: ignore[arg-type]
@@ -39,6 +40,8 @@ def main() -> None:
         "http_p99_ms": {"value": p99, "target": "< 50", "met": p99 < 50},
         "workbench_page_over_json": {"value": out["workbench_over_json"], "target": "<= 2",
                                      "met": float(out["workbench_over_json"]) <= 2},  # type: ignore[arg-type]
+        "case_page_200_events_over_5": {"value": out["case_page_200_over_5"], "target": "<= 3",
+                                        "met": float(out["case_page_200_over_5"]) <= 3},  # type: ignore[arg-type]
     }
     for engine in ("sqlite", "postgres"):  # the agents' queue, 100,000 cases in review (issue 8)
         worst = out.get(f"queue_{engine}_worst_median_ms")

@@ -129,3 +129,17 @@ def test_an_appeal_after_its_window_is_refused_on_the_page_that_offered_it(
     form.get_by_label("备注").fill("仍有损坏")
     form.locator("button[type=submit]").click()
     expect(page.locator("[role=alert]")).to_contain_text("裁决须在售后单结束后")
+
+
+@SCRIPTS
+def test_an_agent_whose_page_predates_another_agents_claim_is_told_who_has_it(
+        browser: Any, server: Server, pages: list[Page], js: bool) -> None:
+    case_id = server.case(f"o-claimed-{js}", reason="quality")
+    server.api("POST", f"/api/v1/cases/{case_id}/refuse", {"reason": "not_as_claimed"}, who="seller:s1")
+    server.api("POST", f"/api/v1/cases/{case_id}/escalate", who="buyer:b1")
+    wang = staff_page(browser, server, pages, "agent-wang", js=js)
+    wang.goto(f"{server.url}/cases/{case_id}")
+    server.api("POST", f"/api/v1/cases/{case_id}/intervene", who="agent:agent-zhao")  # in the meantime
+    action_form(wang, "intervene").locator("button[type=submit]").click()
+    expect(wang.locator("[role=alert]")).to_contain_text("该纠纷由客服 agent-zhao 处理")
+    expect(wang.locator("form[data-action]").filter(has_text="受理纠纷")).to_have_count(0)  # offered nothing now

@@ -4,6 +4,7 @@ page's language that says whether a file is chosen (issue 14, points 4 and 10)."
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -55,3 +56,39 @@ def test_the_file_picker_speaks_the_page_language(browser: Any, server: Server, 
         expect(picker.locator(".file-names")).to_have_text("photo.png")
     else:
         expect(picker.locator(".file-some")).to_have_text("File chosen")
+
+
+@SCRIPTS
+def test_an_image_opens_large_and_zooms_and_a_pdf_opens_in_the_browser(browser: Any, server: Server,
+                                                                       pages: list[Page], js: bool) -> None:
+    from tests import files
+
+    case_id = _agreed(server, f"o-view-{js}")
+    page = buyer_page(browser, server, pages, js=js)
+    page.goto(f"{server.url}/cases/{case_id}")
+    for kind, name, mime, content in (("photo", "scuff.png", "image/png", files.png(640, 480, color=(90, 60, 60))),
+                                      ("inspection_report", "report.pdf", "application/pdf", files.pdf())):
+        form = page.locator("form[data-action=evidence]")
+        form.get_by_label("凭证类型").select_option(kind)
+        form.get_by_label("添加文件(最多 9 个)").set_input_files(files=[{"name": name, "mimeType": mime,
+                                                                      "buffer": content}])
+        form.get_by_role("button", name="上传").click()
+        expect(page.locator(f"#evidence img[alt='{name}'], #evidence a:text('{name}')")).to_have_count(1)
+    thumb = page.locator("#evidence a.evidence-image")
+    expect(thumb).to_have_count(1)
+    pdf = page.locator("#evidence a", has_text="report.pdf")
+    answer = page.request.get(server.url + str(pdf.get_attribute("href")))
+    assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"].startswith("inline")
+    thumb.click()
+    if js:
+        viewer = page.locator("dialog.viewer")
+        expect(viewer).to_be_visible()
+        big = viewer.locator("img")
+        page.wait_for_function("img => img.complete && img.naturalWidth === 640", arg=big.element_handle())
+        big.click()
+        expect(big).to_have_class("zoomed")
+        page.keyboard.press("Escape")
+        expect(viewer).to_be_hidden()
+    else:
+        expect(page).to_have_url(re.compile(r"/evidence/ev_\w+$"))  # the image itself, the browser's zoom

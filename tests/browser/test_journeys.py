@@ -102,7 +102,8 @@ def test_a_refusal_escalated_and_ruled_by_an_agent(browser: Any, server: Server,
     row = agent.locator(f"tr[data-case='{case_id}']")
     expect(row).to_be_visible()
     row.get_by_role("link", name="羊毛衫").click()
-    expect(agent.locator("form.action-rule")).to_be_visible()
+    act(agent, "intervene")  # the one button of a dispute nobody has yet: take it up; ruling follows
+    expect(agent.locator("section.actions > form.action-rule")).to_be_visible()
     settled(agent)  # the preview's trigger is bound once htmx settles
     form = agent.locator("form.action-rule")
     form.get_by_label("金额(元)").fill("199.00")
@@ -171,6 +172,7 @@ def test_a_ruling_appealed_and_decided_by_another_agent(browser: Any, server: Se
     case_id, buyer, _ = refused_then_escalated(browser, server, pages, "o-appeal")
     wang = staff_page(browser, server, pages, "agent-wang")
     wang.goto(f"{server.url}/cases/{case_id}")
+    act(wang, "intervene")
     wang.locator("form.action-rule").get_by_label("金额(元)").fill("50.00")
     act(wang, "rule", 裁决结果="refund")
     reload_until(buyer, "已完成")

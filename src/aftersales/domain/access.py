@@ -202,6 +202,20 @@ def authorize_action(case: Case, actor: Actor, action: str) -> None:
         raise errors.Forbidden(f"{who.en} may not {what.en}", f"{who.zh}不能{what.zh}", action=action)
 
 
+def authorize_handler(case: Case, actor: Actor) -> None:
+    """An agent acts on a dispute only if it is theirs or nobody's yet, and never on the appeal
+    of a case they ruled; asked before the case's version, so that an agent whose page is older
+    than another agent's claim is told who has it, not only that the case changed."""
+    if actor.role is not R.AGENT:
+        return
+    if case.first_agent == actor.id:
+        raise errors.Forbidden("an appeal is decided by another agent than the one who ruled",
+                               "申诉须由作出原裁决以外的客服处理")
+    if case.agent is not None and case.agent != actor.id:
+        raise errors.Forbidden(f"agent {case.agent} handles this dispute", f"该纠纷由客服 {case.agent} 处理",
+                               agent=case.agent)
+
+
 def authorize_appeal(case: Case, actor: Actor) -> None:
     """Only the two parties of a ruled case appeal it (a store's viewer does not)."""
     visible_case(actor, case)

@@ -170,6 +170,7 @@ def act(case: Case, action: str, actor: Actor, at: datetime, ctx: Context, param
     """Take ``action`` on ``case`` at ``at``; return the changed copy and its history event."""
     p = params or Params()
     access.authorize_action(case, actor, action)
+    access.authorize_handler(case, actor)
     _check_version(case, expected_version)
     tr = transitions.find(case, actor.role, action)
     review.check_suspended(case, action, ctx)

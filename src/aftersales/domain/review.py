@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from aftersales.domain import errors, wording
+from aftersales.domain import access, errors, wording
 from aftersales.domain.dispute import Pause
 from aftersales.domain.inputs import Context, Params
 from aftersales.domain.model import Actor, Case, Party, Role, Status, Text
@@ -22,12 +22,7 @@ def handling(case: Case, actor: Actor) -> None:
     An operator may act on any (and give it to an agent with ``intervene``)."""
     if actor.role is not Role.AGENT:
         return
-    if case.first_agent == actor.id:
-        raise errors.Forbidden("an appeal is decided by another agent than the one who ruled",
-                               "申诉须由作出原裁决以外的客服处理")
-    if case.agent is not None and case.agent != actor.id:
-        raise errors.Forbidden(f"agent {case.agent} handles this dispute", f"该纠纷由客服 {case.agent} 处理",
-                               agent=case.agent)
+    access.authorize_handler(case, actor)
     case.agent = actor.id
 
 

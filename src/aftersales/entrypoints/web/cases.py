@@ -340,8 +340,12 @@ async def evidence_file(evidence_id: str, request: Request) -> Response:
     sys: System = request.app.state.system
     assert who.actor is not None
     item, content = await run_in_threadpool(sys.dispatch, q.EvidenceContent(actor=who.actor, evidence_id=evidence_id))
-    inline = item.content_type in ("image/jpeg", "image/png", "image/webp", "image/gif")
-    disposition = "inline" if inline else "attachment"
-    return Response(content, media_type=item.content_type if inline else "application/octet-stream",
+    image = item.content_type in ("image/jpeg", "image/png", "image/webp", "image/gif")
+    # A PDF (its first bytes checked on upload) opens in the browser's viewer, which a sandboxed
+    # document may not start; it runs no script of ours either way. Anything else downloads.
+    pdf = item.content_type == "application/pdf"
+    disposition = "inline" if image or pdf else "attachment"
+    policy = "default-src 'none'; object-src 'self'" if pdf else "default-src 'none'; sandbox"
+    return Response(content, media_type=item.content_type if image or pdf else "application/octet-stream",
                     headers={"Content-Disposition": f'{disposition}; filename="{item.id}"',
-                             "Content-Security-Policy": "default-src 'none'; sandbox"})
+                             "Content-Security-Policy": policy})

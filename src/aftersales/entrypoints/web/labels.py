@@ -242,8 +242,8 @@ def steps(case: Case) -> list[tuple[str, str]]:
 
 # The action a party most likely came to take, in order of preference: it is the one button
 # shown; the others wait behind "More". An offer's answers sit on the offer's card instead.
-PRIMARY = ("ship_return", "confirm_replacement", "escalate", "agree", "confirm_receipt", "ship_replacement", "rule",
-           "intervene", "appeal", "reopen_grant", "end_evidence_round", "resume")
+PRIMARY = ("ship_return", "confirm_replacement", "escalate", "agree", "confirm_receipt", "ship_replacement",
+           "intervene", "rule", "appeal", "reopen_grant", "end_evidence_round", "resume")
 ON_OFFER_CARD = ("accept_offer", "decline_offer")
 
 
