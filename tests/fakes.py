@@ -39,6 +39,7 @@ class _Data:
     evidence: dict[str, tuple[EvidenceItem, bytes | None]] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
     reopenings: list[Reopening] = field(default_factory=list)
+    reads: dict[tuple[str, str], datetime] = field(default_factory=dict)
     replies: dict[tuple[str, str], tuple[StoredReply, datetime]] = field(default_factory=dict)
     tokens: dict[int, tuple[str, TokenRecord]] = field(default_factory=dict)
     users: dict[int, User] = field(default_factory=dict)
@@ -354,6 +355,19 @@ class _Messages(_Repo):
     def for_case(self, case_id: str, after_id: int, limit: int, notes: bool = False) -> list[Message]:
         return [m for m in self.d.messages
                 if m.case_id == case_id and m.id > after_id and (notes or m.kind != "note")][:limit]
+
+    def seen(self, reader: str, case_ids: Sequence[str]) -> dict[str, datetime]:
+        return {k: v for (who, k), v in self.d.reads.items() if who == reader and k in case_ids}
+
+    def mark_seen(self, reader: str, case_id: str, at: datetime) -> None:
+        self.d.reads[(reader, case_id)] = at
+
+    def last_from_others(self, case_ids: Sequence[str], role: str) -> dict[str, datetime]:
+        out: dict[str, datetime] = {}
+        for m in self.d.messages:
+            if m.case_id in case_ids and m.author.role.value != role and m.kind == "party":
+                out[m.case_id] = max(out.get(m.case_id, m.created_at), m.created_at)
+        return out
 
 
 class _Reopenings(_Repo):

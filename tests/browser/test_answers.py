@@ -143,3 +143,35 @@ def test_an_agent_whose_page_predates_another_agents_claim_is_told_who_has_it(
     action_form(wang, "intervene").locator("button[type=submit]").click()
     expect(wang.locator("[role=alert]")).to_contain_text("该纠纷由客服 agent-zhao 处理")
     expect(wang.locator("form[data-action]").filter(has_text="受理纠纷")).to_have_count(0)  # offered nothing now
+
+
+@SCRIPTS
+def test_an_owner_saves_a_policy_built_from_templates(browser: Any, server: Server, pages: list[Page],
+                                                      js: bool) -> None:
+    store = f"tpl{int(js)}"  # a store of its own each time: its policy starts empty
+    server.api("POST", "/api/v1/stores", {"id": store, "return_address": "上海市"}, who="integration:oms")
+    server.user(f"{store}-owner", "owner", store)
+    owner = staff_page(browser, server, pages, f"{store}-owner", js=js)
+    owner.goto(server.url + "/policy")
+    longer = owner.locator("form[data-action=template-longer_window]")
+    longer.get_by_label("签收后天数").fill("15")
+    longer.get_by_role("button", name="添加并检查").click()
+    expect(owner.locator(".done[role=status]")).to_contain_text("已添加,尚未保存")
+    added = owner.locator("li.clause.added")
+    expect(added).to_contain_text("longer-window-1")
+    expect(added.locator(".verdict")).not_to_have_count(0)  # how it stands, beside it
+    owner.locator("form[data-action=template-free_size_exchange]").get_by_role("button", name="添加并检查").click()
+    expect(owner.locator("li.clause[data-clause=free-size-exchange-1]")).to_be_visible()
+    expect(owner.locator("li.clause[data-clause=longer-window-1]")).to_be_visible()  # the first one kept
+    if js:  # checked as the owner types, without pressing Check
+        editor = owner.locator("form[data-action=policy] textarea")
+        editor.press("Control+End")
+        editor.press_sequentially('\n[[clauses]]\nid = "typed-1"\nkind = "require_before_return"\n'
+                                  'text = "请先拍照"\nreasons = ["quality"]\nrequires = ["photo"]\n', delay=5)
+        expect(owner.locator("li.clause[data-clause=typed-1] .verdict")).not_to_have_count(0)
+        editor.fill(editor.input_value().split("\n[[clauses]]\nid = \"typed-1\"")[0])
+        expect(owner.locator("li.clause[data-clause=typed-1]")).to_have_count(0)
+    owner.locator("form[data-action=policy]").get_by_role("button", name="保存").click()
+    expect(owner.locator("[role=status]")).to_contain_text("已保存")
+    saved = server.api("GET", f"/api/v1/stores/{store}/policy", who=f"seller:{store}")
+    assert [c["id"] for c in saved["clauses"]] == ["longer-window-1", "free-size-exchange-1"]

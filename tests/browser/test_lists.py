@@ -4,6 +4,7 @@ was refused."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -87,3 +88,24 @@ def test_keyboard_shortcuts_walk_the_list_tick_open_and_are_listed_under_the_que
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("e")
     expect(page.locator("section.actions > form[data-action=agree] input[name=note]")).to_be_focused()
+
+
+@SCRIPTS
+def test_the_header_counts_what_waits_and_the_page_lists_it(browser: Any, server: Server, pages: list[Page],
+                                                           js: bool) -> None:
+    case_id = server.case(f"o-wait-{js}")
+    page = staff_page(browser, server, pages, "s1-owner", js=js)
+    page.goto(f"{server.url}/cases/{case_id}")  # looked at before the buyer writes
+    server.clock("2026-03-04T09:10:00+08:00" if js else "2026-03-04T09:20:00+08:00")
+    server.api("POST", f"/api/v1/cases/{case_id}/messages", {"text": "在吗?"}, who="buyer:b1")
+    page.goto(server.url + "/workbench")
+    link = page.locator("header a.waiting")
+    if js:
+        expect(link.locator(".count")).to_have_text(re.compile(r"^[1-9]\d*$"))  # fetched once the page is up
+    else:
+        expect(link.locator(".count")).to_have_text("")  # no count without scripts; the page has it
+    link.click()
+    item = page.locator(f"li[data-case='{case_id}']")
+    expect(item.locator("[data-why=messages]")).to_have_text("新留言")
+    item.locator("a.title").click()
+    expect(page.locator("li.msg-new")).to_contain_text("在吗?")

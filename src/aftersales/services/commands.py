@@ -114,6 +114,14 @@ class AppealRuling(Command[Case]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MarkSeen(Command["datetime | None"]):
+    """The actor looked at the case now; answers when they had looked before (None: never)."""
+
+    actor: Actor
+    case_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RequestReopening(Command[Case]):
     """A buyer past the window asks the platform to reopen it; answers the request, a case in review."""
 

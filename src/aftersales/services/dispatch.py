@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-from aftersales.services import cases, identity, orders, system, timers
+from aftersales.services import cases, identity, orders, system, timers, waiting
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
@@ -47,6 +47,8 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.CaseEvents: cases.case_events,
     q.Workbench: cases.workbench,
     q.WorkbenchView: cases.workbench_view,
+    c.MarkSeen: waiting.mark_seen,
+    q.WaitingFor: waiting.waiting_for,
     q.PreviewAction: cases.preview_action,
     c.AssignCase: cases.assign_case,
     q.CaseMessages: cases.case_messages,

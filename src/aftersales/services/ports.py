@@ -200,6 +200,19 @@ class MessageRepository(Protocol):
         with ``notes``."""
         ...
 
+    def seen(self, reader: str, case_ids: Sequence[str]) -> dict[str, datetime]:
+        """When ``reader`` last looked at each of the cases (those never looked at are absent)."""
+        ...
+
+    def mark_seen(self, reader: str, case_id: str, at: datetime) -> None:
+        """``reader`` looked at the case at ``at``."""
+        ...
+
+    def last_from_others(self, case_ids: Sequence[str], role: str) -> dict[str, datetime]:
+        """For each case, when the last message a party other than ``role`` wrote came (not the
+        system's lines of what changed, not private notes)."""
+        ...
+
 
 class ReopeningRepository(Protocol):
     def add(self, reopening: Reopening) -> None:

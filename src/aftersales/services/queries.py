@@ -14,7 +14,7 @@ from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order
 from aftersales.domain.payouts import Payout
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
-from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User, WorkbenchPage
+from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User, Waiting, WorkbenchPage
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +116,15 @@ class WorkbenchView(Request[WorkbenchPage]):
     search: str | None = None
     after: tuple[datetime, int] | None = None
     limit: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class WaitingFor(Request[list[Waiting]]):
+    """What waits for the actor: their open cases with something new since they last looked, an
+    offer to answer, evidence asked of them, or their turn ending within a day."""
+
+    actor: Actor
+    limit: int = 200
 
 
 @dataclass(frozen=True, kw_only=True)

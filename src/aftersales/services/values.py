@@ -154,3 +154,14 @@ class SignInLocks:
     until: dict[str, datetime]  # source → when its lock lifts at the latest
     sources: list[FailedSignIns] = field(default_factory=list)
     names: list[FailedSignIns] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A case that waits for someone, and why: "messages" (new since they last looked), "offer"
+    (the seller's, to answer), "evidence" (asked of them), "deadline" (their turn ends within a
+    day, or has ended)."""
+
+    case: Case
+    title: str
+    why: tuple[str, ...]

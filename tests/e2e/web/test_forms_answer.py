@@ -83,3 +83,43 @@ def test_a_file_over_the_limit_from_a_page_is_answered_with_a_page_not_json(peop
     api = people.client.post("/api/v1/evidence", files={"file": ("big.jpg", big, "image/jpeg")},
                              headers=people.h("buyer:b1"))
     assert api.status_code == 413 and api.headers["content-type"].startswith("application/problem+json")
+
+
+def _editor(html: str) -> str:
+    import html as markup
+
+    found = re.search(r'<textarea name="policy"[^>]*>(.*?)</textarea>', html, re.S)
+    assert found
+    return markup.unescape(found.group(1))
+
+
+def test_an_owner_builds_a_policy_from_templates_checked_as_added_then_saves_it(people: Api) -> None:
+    owner = staff(people, "s1-owner")
+    page = owner.get("/policy").text
+    assert 'data-action="template-longer_window"' in page and 'data-action="template-free_size_exchange"' in page
+    r = owner.submit("/policy", "/policy/template", {"template": "longer_window", "days": "15",
+                                                      "policy": _editor(page)})
+    assert r.status_code == 200 and "已添加,尚未保存" in r.text
+    assert re.search(r'<li class="clause added" data-clause="longer-window-1">', r.text)
+    r = owner.submit("/policy", "/policy/template", {"template": "free_size_exchange", "policy": _editor(r.text)})
+    text = _editor(r.text)
+    assert 'id = "longer-window-1"' in text and 'id = "free-size-exchange-1"' in text and 'length = "15d"' in text
+    assert people.get("/api/v1/stores/s1/policy", "seller:s1").json().get("clauses", []) == []  # not saved yet
+    r = owner.submit("/policy", "/policy", {"policy": text, "do": "save"})
+    assert r.status_code == 303
+    saved = people.get("/api/v1/stores/s1/policy", "seller:s1").json()
+    assert [c["id"] for c in saved["clauses"]] == ["longer-window-1", "free-size-exchange-1"]
+
+
+def test_a_template_with_a_wrong_field_is_refused_beside_it_and_the_policy_is_kept(people: Api) -> None:
+    owner = staff(people, "s1-owner")
+    page = owner.get("/policy").text
+    r = owner.submit("/policy", "/policy/template", {"template": "longer_window", "days": "3",
+                                                      "policy": _editor(page)})
+    assert r.status_code == 422
+    assert _beside(r.text, "template-longer_window") == "天数须为 8 到 365 之间的整数"
+    assert _editor(r.text) == _editor(page)
+    add_user(people, "s1-li", "after_sales", "s1")
+    li = staff(people, "s1-li")
+    assert 'data-action="template-' not in li.get("/policy").text  # only the owner changes it
+    assert li.submit("/policy", "/policy/template", {"template": "free_size_exchange"}).status_code == 403

@@ -303,6 +303,16 @@ evidence = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# When each person last looked at a case (``reader``: role, party and staff member): what is new
+# to them is what came after.
+case_reads = Table(
+    "case_reads",
+    metadata,
+    Column("reader", String(160), primary_key=True),
+    Column("case_id", String(40), ForeignKey("cases.id"), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
 messages = Table(
     "messages",
     metadata,

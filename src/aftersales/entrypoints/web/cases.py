@@ -72,6 +72,8 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
         order = sys.dispatch(q.GetOrder(actor=actor, order_id=case.order_id))
         return {
             "case": case, "line": order.line(case.line_id), "order": order,
+            # What came since this person last looked is marked new (nothing on a first look).
+            "seen_before": sys.dispatch(c.MarkSeen(actor=actor, case_id=case_id)),
             "events": sys.dispatch(q.CaseEvents(actor=actor, case_id=case_id, limit=500)).items,
             "messages": sys.dispatch(q.CaseMessages(actor=actor, case_id=case_id, limit=500)).items,
             "evidence": sys.dispatch(q.CaseEvidence(actor=actor, case_id=case_id)),

@@ -77,6 +77,12 @@
     e.preventDefault();
     keys[e.key]();
   });
+  // A policy template adds its clause to the policy as it stands in the editor, edits included.
+  document.addEventListener("submit", function (e) {
+    var editor = document.querySelector("form[data-action=policy] textarea[name=policy]");
+    var kept = e.target.matches && e.target.matches("form.template") && e.target.querySelector("input[name=policy]");
+    if (editor && kept) { kept.value = editor.value; }
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { arm(document); });
   document.addEventListener("htmx:afterSettle", function (e) { arm(e.target); });
 })();
