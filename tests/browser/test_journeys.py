@@ -304,19 +304,21 @@ def test_main_pages_have_no_serious_accessibility_violation(browser: Any, server
     buyer = buyer_page(browser, server, pages)
     case_id = apply(buyer, f"o-a11y-{who}", "return_refund:quality", "199.00")
     if who == "buyer":
-        page, urls = buyer, ["/orders", f"/orders/o-a11y-{who}/lines/l1", f"/cases/{case_id}"]
+        page, urls = buyer, ["/orders", f"/orders/o-a11y-{who}/lines/l1",
+                             f"/orders/o-a11y-{who}/lines/l1?type=return_refund", f"/cases/{case_id}", "/waiting"]
     elif who == "seller":
-        page, urls = staff_page(browser, server, pages, "s1-owner"), ["/workbench", f"/cases/{case_id}"]
+        page, urls = staff_page(browser, server, pages, "s1-owner"), [
+            "/workbench", f"/workbench?q={case_id[-8:]}", f"/cases/{case_id}", "/policy", "/team", "/waiting"]
     elif who == "agent":
-        page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}"]
+        page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}", "/waiting"]
     else:
-        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules"]
+        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules", "/waiting"]
     urls.append("/login") if who == "buyer" else None
     axe = Axe()
     for url in urls:
         page.goto(server.url + url)
         for lang in ("zh-CN", "en"):
-            page.goto(f"{server.url}{url}?lang={lang}")
+            page.goto(f"{server.url}{url}{'&' if '?' in url else '?'}lang={lang}")
             found = axe.run(page).response["violations"]
             bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in found
                    if v["impact"] in ("serious", "critical")]
