@@ -225,9 +225,14 @@ def workbench(query: q.Workbench, uow: UnitOfWork, deps: Deps) -> Page[Case]:
     if query.actor.role is not Role.SELLER:
         raise errors.Forbidden("the workbench is the store's", "工作台仅供店铺使用")
     with uow.read():
-        rows = uow.cases.workbench(store_id=query.actor.id, statuses=[s.value for s in query.statuses],
-                                   case_type=query.type.value if query.type else None, assignee=query.assignee,
-                                   order_id=query.order_id, after=query.after, limit=query.limit + 1)
+        return _waiting_page(uow, query, None)
+
+
+def _waiting_page(uow: UnitOfWork, query: q.Workbench | q.WorkbenchView, due_by: datetime | None) -> Page[Case]:
+    """A page of the store's cases in the statuses asked, the nearest deadline first (keyset)."""
+    rows = uow.cases.workbench(store_id=query.actor.id, statuses=[s.value for s in query.statuses],
+                               case_type=query.type.value if query.type else None, assignee=query.assignee,
+                               order_id=query.order_id, after=query.after, limit=query.limit + 1, due_by=due_by)
     page = Page.of(rows, query.limit, lambda row: (row[1].deadline, row[0]))
     return Page([case for _, case in page.items], page.after)
 
@@ -251,12 +256,8 @@ def workbench_view(query: q.WorkbenchView, uow: UnitOfWork, deps: Deps) -> Workb
             listed = Page.of(done, query.limit, lambda row: (row[1].status_since, row[0]))
             cases, after = [case for _, case in listed.items], listed.after
         else:
-            found = uow.cases.workbench(store_id=actor.id, statuses=[s.value for s in query.statuses],
-                                       case_type=query.type.value if query.type else None, assignee=query.assignee,
-                                       order_id=query.order_id, after=query.after, limit=query.limit + 1,
-                                       due_by=now if query.overdue else None)
-            page = Page.of(found, query.limit, lambda row: (row[1].deadline, row[0]))
-            cases, after = [case for _, case in page.items], page.after
+            waiting = _waiting_page(uow, query, now if query.overdue else None)
+            cases, after = waiting.items, waiting.after
         extra = uow.cases.listed([case.id for case in cases])
     rows = [CaseRow(case, extra[case.id].title, extra[case.id].photo) if case.id in extra
             else CaseRow(case, "", None) for case in cases]

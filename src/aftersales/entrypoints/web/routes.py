@@ -166,17 +166,12 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
         mine = sys.dispatch(q.ListCases(actor=actor, limit=100)).items
         open_case = next((x for x in mine if x.order_id == order_id and x.line_id == line_id and x.open), None)
         allowed = [o for o in options if o.allowed]
-        # One row per request type and deadline: the reasons that share them, under one rule.
-        groups: dict[tuple[Any, ...], list[Any]] = {}
-        for o in allowed:
-            groups.setdefault((o.type, o.deadline, o.rule), []).append(o)
-        grouped = [(g, list(dict.fromkeys(who.reader.plain(o.explanation) for o in g))) for g in groups.values()]
         refused = [o for o in options if not o.allowed]
         # Past the window, the seed's two cases may still be reviewed by the platform.
         reviewable = [o for o in refused if o.verdict in (Verdict.WINDOW_EXPIRED, Verdict.ATTEMPTS)
                       and appeals.reviewable(line, o.reason)]
         refunded = sum(x.refunded for x in mine if x.order_id == order_id and x.line_id == line_id)
-        return {"order": order, "line": line, "allowed": allowed, "groups": grouped, "refused": refused,
+        return {"order": order, "line": line, "allowed": allowed, "refused": refused,
                 "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable,
                 "room": format_fen(max(line.paid - refunded, 0)), "kinds": _kinds(options, who)}
 

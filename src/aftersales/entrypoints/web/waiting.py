@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from aftersales.bootstrap import System
 from aftersales.entrypoints.web.i18n import N_
 from aftersales.entrypoints.web.pages import render, viewer
-from aftersales.entrypoints.web.workbench import cells
+from aftersales.entrypoints.web.workbench import cells, rule_words
 from aftersales.services import queries as q
 
 router = APIRouter(include_in_schema=False)
@@ -30,7 +30,7 @@ async def waiting(request: Request) -> Response:
     sys: System = request.app.state.system
     assert who.actor is not None
     items = await run_in_threadpool(sys.dispatch, q.WaitingFor(actor=who.actor))
-    rules = {rule.id: who.reader.text(rule.text) for rule in sys.pack.timeouts}
+    rules = rule_words(who, sys.pack)
     rows = [(item, cells(who, sys.pack, item.case, rules)) for item in items]
     return render(request, who, "waiting.html", rows=rows, why=WHY, pack=sys.pack)
 

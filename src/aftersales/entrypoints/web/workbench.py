@@ -23,9 +23,9 @@ from aftersales.services import queries as q
 
 router = APIRouter(include_in_schema=False)
 
-# The tabs, in the order a store's team works them: each a status of the store's turn, then the
-# overdue ones among them; "" is everything that waits for the store.
-TABS = ("", "awaiting_seller", "awaiting_receipt", "awaiting_replacement", "overdue")
+# The tabs, in the order a store's team works them (labels.TAB): everything that waits for the
+# store, each status of its turn, then the overdue ones among them.
+TABS = tuple(labels.TAB)
 # What a bulk action may do: agree to the requests ticked, or give them to one of the team.
 BULK = ("agree", "assign")
 BULK_LIMIT = 50
@@ -56,6 +56,11 @@ def cells(who: Viewer, pack: Pack, case: Case, rules: dict[str, str]) -> Cells:
     urgency = "overdue" if due <= now else "soon" if (due - now).total_seconds() < 86400 else ""
     return Cells(short, request, status, r.when(due), r.left(due, now), urgency, due.astimezone(r.zone).isoformat(),
                  rules.get(case.deadline_rule or "", ""))
+
+
+def rule_words(who: Viewer, pack: Pack) -> dict[str, str]:
+    """The words of each deadline's rule in the viewer's language, once per list (for ``cells``)."""
+    return {rule.id: who.reader.text(rule.text) for rule in pack.timeouts}
 
 
 def cursor(after: tuple[object, ...] | None) -> str | None:
@@ -101,14 +106,14 @@ async def _page(request: Request, who: Viewer, *, results: list[dict[str, Any]] 
 
     page, team = await run_in_threadpool(load)
     counts = {**page.counts, "": sum(page.counts.values()), "overdue": page.overdue}
-    rules = {rule.id: who.reader.text(rule.text) for rule in sys.pack.timeouts}
+    rules = rule_words(who, sys.pack)
     drawn = [(row, cells(who, sys.pack, row.case, rules)) for row in page.rows]
     query = {k: v for k, v in params.items() if k not in ("after", "lang") and v}
     return render(request, who, "workbench.html", status=status_code, error=error, rows=drawn,
                   statuses=list(Status), types=list(CaseType),
                   chosen=chosen, tab=tab, tabs=TABS, counts=counts, kind=kind, assignee=assignee, search=search or "",
                   order=order_id or "", team=team, more=cursor(page.after), query=query, pack=sys.pack,
-                  short_id=labels.short_id, results=results, may_act=actor.team_role != "viewer")
+                  results=results, may_act=actor.team_role != "viewer")
 
 
 @router.get("/workbench", response_class=HTMLResponse)
