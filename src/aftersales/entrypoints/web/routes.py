@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -274,7 +275,8 @@ async def _team_page(request: Request, who: Viewer, error: str | None = None, st
     sys, actor = _sys(request), who.actor
     members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=actor.id))
     kept = {k: v for k, v in (typed or {}).items() if k in ("name", "role")}  # never the password
-    return render(request, who, "team.html", status=status, error=error, members=members,
+    added = next((m for m in members if m.name == request.query_params.get("added")), None) if not error else None
+    return render(request, who, "team.html", status=status, error=error, members=members, added=added,
                   failed="add_member" if error else None, typed=kept)
 
 
@@ -296,7 +298,7 @@ async def team_add(request: Request) -> Response:
         if isinstance(exc, errors.NotFound):
             raise
         return await _team_page(request, who, error=_text(exc, who), status=exc.status, typed=fields)
-    return redirect("/team")
+    return redirect(f"/team?added={quote(command.name)}")
 
 
 @router.get("/ops", response_class=HTMLResponse)
