@@ -109,3 +109,23 @@ def test_the_header_counts_what_waits_and_the_page_lists_it(browser: Any, server
     expect(item.locator("[data-why=messages]")).to_have_text("新留言")
     item.locator("a.title").click()
     expect(page.locator("li.msg-new")).to_contain_text("在吗?")
+
+
+@SCRIPTS
+def test_a_quick_phrase_is_inserted_where_the_cursor_is_and_sent_once(browser: Any, server: Server,
+                                                                      pages: list[Page], js: bool) -> None:
+    phrase = f"亲,请提供问题部位的照片 {int(js)}"
+    server.api("POST", "/api/v1/phrases", {"text": phrase}, who="seller:s1")
+    case_id = server.case(f"o-phrase-{js}", reason="quality")
+    page = staff_page(browser, server, pages, "s1-owner", js=js)
+    page.goto(f"{server.url}/cases/{case_id}")
+    composer = page.locator("form[data-action=message]")
+    composer.locator("textarea[name=text]").fill("您好,")
+    composer.locator("select[name=phrase]").select_option(phrase)
+    if js:  # in the box, where the words will be sent from, and the picker left empty
+        expect(composer.locator("textarea[name=text]")).to_have_value(f"您好, {phrase}")
+        expect(composer.locator("select[name=phrase]")).to_have_value("")
+    composer.locator("button[type=submit]").click()
+    sent = page.locator("#messages li.msg-seller").filter(has_text=phrase)
+    expect(sent).to_have_count(1)
+    expect(sent.locator("p")).to_have_text(f"您好, {phrase}")  # once, after what was typed

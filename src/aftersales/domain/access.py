@@ -190,6 +190,26 @@ def see_team(actor: Actor, store_id: str, exists: bool) -> None:
         raise errors.Forbidden("only the store's owner manages its team", "只有店主可以管理团队")
 
 
+def phrase_scope(actor: Actor) -> tuple[bool, str | None]:
+    """Whose quick phrases the actor uses: (False, _) for none (a buyer, a store's viewer, the
+    order system), else the store's (its id) for its team, the platform's (None) for its staff."""
+    if actor.role is R.SELLER and actor.team_role != "viewer":
+        return True, actor.id
+    if actor.role in (R.AGENT, R.OPERATOR):
+        return True, None
+    return False, None
+
+
+def manage_phrases(actor: Actor, store_id: str | None) -> None:
+    """A store's owner keeps its quick phrases; an operator keeps the platform's."""
+    if store_id is None:
+        if actor.role is not R.OPERATOR:
+            raise errors.Forbidden("only an operator keeps the platform's quick phrases",
+                                   "只有平台运营可以管理平台快捷短语")
+    elif not (actor.role is R.SELLER and actor.id == store_id and actor.team_role in (None, "owner")):
+        raise errors.Forbidden("only the store's owner keeps its quick phrases", "只有店主可以管理店铺快捷短语")
+
+
 def authorize_action(case: Case, actor: Actor, action: str) -> None:
     """May the actor take ``action`` on this case at all: 404 for a stranger, 403 for a role that never may."""
     visible_case(actor, case)

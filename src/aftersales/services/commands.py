@@ -20,7 +20,7 @@ from aftersales.domain.inputs import CaseRequest, Params
 from aftersales.domain.model import Actor, Case, DueTimer, Message, Order, Reopening
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import IssuedToken, Session, StoredReply, User
+from aftersales.services.values import IssuedToken, Phrase, Session, StoredReply, User
 
 R = TypeVar("R", covariant=True)
 
@@ -272,6 +272,21 @@ class AssignCase(Command[Case]):
 
 
 # --- people: staff users, page sessions, buyers' login links ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddPhrase(Command[Phrase]):
+    """A quick phrase for the actor's store (its owner), or for the platform (``platform``, an operator)."""
+
+    actor: Actor
+    text: str
+    platform: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovePhrase(Command[None]):
+    actor: Actor
+    phrase_id: int
 
 
 @dataclass(frozen=True, kw_only=True)

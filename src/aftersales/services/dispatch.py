@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-from aftersales.services import cases, identity, orders, system, timers, waiting
+from aftersales.services import case_view, cases, identity, orders, phrases, system, timers, waiting
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
@@ -33,6 +33,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.ListOrders: orders.list_orders,
     q.LineEligibility: orders.line_eligibility,
     q.LineReopenings: orders.line_reopenings,
+    q.LinePage: case_view.line_page,
     # cases
     c.OpenCase: cases.open_case,
     c.Act: cases.act,
@@ -45,6 +46,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     q.GetCase: cases.get_case,
     q.ListCases: cases.list_cases,
     q.CaseEvents: cases.case_events,
+    q.CasePage: case_view.case_page,
     q.Workbench: cases.workbench,
     q.WorkbenchView: cases.workbench_view,
     c.MarkSeen: waiting.mark_seen,
@@ -74,6 +76,9 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     c.PurgeIdempotency: system.purge_idempotency,
     # people
     c.AddUser: identity.add_user,
+    c.AddPhrase: phrases.add_phrase,
+    c.RemovePhrase: phrases.remove_phrase,
+    q.Phrases: phrases.phrases,
     q.StoreTeam: identity.store_team,
     c.SignIn: identity.sign_in,
     q.SignInDelay: identity.sign_in_delay,

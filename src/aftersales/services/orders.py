@@ -9,7 +9,7 @@ from aftersales.domain import access, eligibility, errors
 from aftersales.domain import store_policy as store_policies
 from aftersales.domain.clauses import Finding, Verdict
 from aftersales.domain.eligibility import LineFacts, Option
-from aftersales.domain.model import Order, Reopening, Role
+from aftersales.domain.model import Line, Order, Reopening, Role
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.services import commands as c
@@ -149,11 +149,17 @@ def line_eligibility(query: q.LineEligibility, uow: UnitOfWork, deps: Deps) -> t
         line = order.line(query.line_id)
         if line is None:
             raise errors.NotFound("no such order line", "订单商品不存在")
-        history = uow.cases.line_history(order.id, line.id)
-        store = store_of(uow, order.store_id)
-    facts = LineFacts(order, line, deps.pack, history, deps.calendar,
-                      store_policies.store_rules(store.policy, deps.pack))
+        facts = line_facts(uow, deps, order, line)
     return at, eligibility.options(facts, at)
+
+
+def line_facts(uow: UnitOfWork, deps: Deps, order: Order, line: Line) -> LineFacts:
+    """What eligibility weighs for a line (inside the caller's read): its cases so far, the
+    calendar and the store's own rules beside the pack's."""
+    history = uow.cases.line_history(order.id, line.id)
+    store = store_of(uow, order.store_id)
+    rules = store_policies.store_rules(store.policy, deps.pack)
+    return LineFacts(order, line, deps.pack, history, deps.calendar, rules)
 
 
 def line_reopenings(query: q.LineReopenings, uow: UnitOfWork, deps: Deps) -> list[Reopening]:

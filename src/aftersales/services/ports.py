@@ -20,6 +20,7 @@ from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
 from aftersales.services.listing import CaseListing
+from aftersales.services.phrasebook import PhraseRepository
 from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
 
 
@@ -362,6 +363,9 @@ class UnitOfWork(Protocol):
 
     @property
     def reopenings(self) -> ReopeningRepository: ...
+
+    @property
+    def phrases(self) -> PhraseRepository: ...
 
     @property
     def idempotency(self) -> IdempotencyRepository: ...

@@ -14,7 +14,18 @@ from aftersales.domain.model import Actor, Case, CaseType, Event, Message, Order
 from aftersales.domain.payouts import Payout
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.services.commands import Request
-from aftersales.services.values import Overview, Page, QueueItem, TokenRecord, User, Waiting, WorkbenchPage
+from aftersales.services.values import (
+    CaseView,
+    LineView,
+    Overview,
+    Page,
+    Phrase,
+    QueueItem,
+    TokenRecord,
+    User,
+    Waiting,
+    WorkbenchPage,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +136,32 @@ class WaitingFor(Request[list[Waiting]]):
 
     actor: Actor
     limit: int = 200
+
+
+@dataclass(frozen=True, kw_only=True)
+class CasePage(Request[CaseView]):
+    """A case as one person's page shows it, in one read (the history and the conversation up
+    to ``limit`` items each, oldest first)."""
+
+    actor: Actor
+    case_id: str
+    limit: int = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinePage(Request[LineView]):
+    """An order line as its buyer's page shows it, in one read."""
+
+    actor: Actor
+    order_id: str
+    line_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Phrases(Request[list[Phrase]]):
+    """The quick phrases the actor inserts: their store's, or the platform's for its staff."""
+
+    actor: Actor
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
-from aftersales.domain.model import Actor, Case
+from aftersales.domain.eligibility import Option
+from aftersales.domain.evidence import EvidenceItem
+from aftersales.domain.model import Actor, Case, Event, Line, Message, Order, Reopening
 from aftersales.domain.stores import Store
 
 T = TypeVar("T")
@@ -165,3 +167,60 @@ class Waiting:
     case: Case
     title: str
     why: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadItem:
+    """One item of a case's conversation, oldest first: a message (a party's words, the
+    system's account of a change, an agent's private note), a file someone added, or the
+    seller's offer still waiting for its answer."""
+
+    at: datetime
+    kind: str  # "message", "evidence" or "offer"
+    message: Message | None = None
+    evidence: EvidenceItem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """Everything one person's case page shows, read at once: the case and its order line, the
+    history, the conversation, the files, who on the store's team the case may be given to
+    (empty unless the viewer assigns), the line's reopenings (None unless the viewer grants
+    them), when the viewer last looked (None: never) and the quick phrases they insert."""
+
+    case: Case
+    order: Order
+    line: Line | None
+    events: list[Event]
+    messages: list[Message]
+    evidence: list[EvidenceItem]
+    thread: list[ThreadItem]
+    team: list[str]
+    reopenings: list[Reopening] | None
+    seen_before: datetime | None
+    phrases: list[Phrase]
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    """A buyer's line page, read at once: every type and reason with its answer at ``at``, the
+    case open on the line (if any) and what its cases refunded so far."""
+
+    order: Order
+    line: Line
+    at: datetime
+    options: list[Option]
+    open_case: Case | None
+    refunded: int
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A quick phrase (快捷短语): words a store's team (``store_id``) or the platform's agents
+    (None) insert in a message or a refusal instead of typing them again."""
+
+    id: int
+    store_id: str | None
+    text: str
+    created_by: str
+    created_at: datetime

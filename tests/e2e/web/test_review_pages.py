@@ -121,7 +121,7 @@ def test_photos_added_several_at_once_show_as_thumbnails_to_the_parties_only(peo
                            files=photos, follow_redirects=False)
     assert posted.status_code == 303, posted.text
     html = staff(people, "s1-owner").get(page).text
-    thumbs = re.findall(r'src="(/evidence/ev_\w+/thumb)"', html)
+    thumbs = sorted(set(re.findall(r'src="(/evidence/ev_\w+/thumb)"', html)))  # in the thread and the files
     assert len(thumbs) == 3
     assert staff(people, "s1-owner").get(thumbs[0]).headers["content-type"] == "image/jpeg"
     assert buyer(people, "b2").get(thumbs[0]).status_code == 404

@@ -303,6 +303,18 @@ evidence = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+# Quick phrases (快捷短语): a store's (``store_id``) for its team, the platform's (None) for its
+# agents, inserted in messages and refusals.
+quick_phrases = Table(
+    "quick_phrases",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("store_id", String(64), ForeignKey("stores.id"), index=True),
+    Column("text", Text, nullable=False),
+    Column("created_by", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 # When each person last looked at a case (``reader``: role, party and staff member): what is new
 # to them is what came after.
 case_reads = Table(
@@ -320,6 +332,7 @@ messages = Table(
     Column("case_id", String(40), ForeignKey("cases.id"), nullable=False, index=True),
     Column("author_role", String(16), nullable=False),
     Column("author_id", String(64), nullable=False),
+    Column("author_staff", String(64)),  # the member of the store's team who wrote it
     Column("text", Text, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     # "party", "system" (a change told in both languages: text in English, text_zh in

@@ -15,6 +15,7 @@ from aftersales.adapters.db.repositories.idempotency import SqlIdempotency
 from aftersales.adapters.db.repositories.messages import SqlMessages
 from aftersales.adapters.db.repositories.orders import SqlOrders
 from aftersales.adapters.db.repositories.payouts import SqlPayouts
+from aftersales.adapters.db.repositories.phrases import SqlPhrases
 from aftersales.adapters.db.repositories.reopenings import SqlReopenings
 from aftersales.adapters.db.repositories.stores import SqlStores
 from aftersales.adapters.db.repositories.system import SqlSystem
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
     evidence = _Repository(SqlEvidence)
     messages = _Repository(SqlMessages)
     reopenings = _Repository(SqlReopenings)
+    phrases = _Repository(SqlPhrases)
     idempotency = _Repository(SqlIdempotency)
     tokens = _Repository(SqlTokens)
     users = _Repository(SqlUsers)

@@ -30,12 +30,13 @@ from aftersales.entrypoints.api.routers import (
     interventions,
     messages,
     orders,
+    phrases,
     stores,
     system,
     tokens,
 )
 
-ROUTERS = (system, tokens, stores, orders, cases, actions, evidence, messages, interventions)
+ROUTERS = (system, tokens, stores, orders, cases, actions, evidence, messages, phrases, interventions)
 STATIC = "/static/api"
 
 

@@ -13,7 +13,7 @@ from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Pack
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.entrypoints.schemas.types import MoneyOut, Text, WireTime, money_text, shown, who
-from aftersales.services.values import IssuedToken, TokenRecord
+from aftersales.services.values import IssuedToken, Phrase, TokenRecord
 
 
 class LineOut(BaseModel):
@@ -173,3 +173,24 @@ class Problem(BaseModel):
     detail: str
     detail_zh: str | None = None
     instance: str | None = None
+
+
+class PhraseOut(BaseModel):
+    """A quick phrase (快捷短语): a store's for its team (``store``), or the platform's for its
+    agents (``store`` null)."""
+
+    id: int
+    store: str | None
+    text: str
+    created_by: str
+    created_at: WireTime
+
+    @classmethod
+    def from_phrase(cls, p: Phrase, pack: Pack) -> PhraseOut:
+        at = shown(p.created_at, pack.zone)
+        assert at is not None
+        return cls(id=p.id, store=p.store_id, text=p.text, created_by=p.created_by, created_at=at)
+
+
+class PhraseList(BaseModel):
+    data: list[PhraseOut]

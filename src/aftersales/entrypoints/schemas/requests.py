@@ -295,6 +295,15 @@ class TokenIn(Strict):
         return c.IssueToken(actor=actor, role=self.role, subject=self.subject, expires_at=self.expires_at)
 
 
+class PhraseIn(Strict):
+    text: Annotated[Str, Field(min_length=1, max_length=500)]
+    # "store": the caller's store's (its owner); "platform": the agents' (an operator).
+    scope: Literal["store", "platform"] = "store"
+
+    def command(self, actor: Actor) -> c.AddPhrase:
+        return c.AddPhrase(actor=actor, text=self.text, platform=self.scope == "platform")
+
+
 class LoginLinkIn(Strict):
     buyer: Id
 
@@ -317,3 +326,28 @@ class MessageIn(Strict):
     def command(self, actor: Actor, case_id: str, expected_version: int | None = None) -> c.PostMessage:
         return c.PostMessage(actor=actor, case_id=case_id, text=self.text, private=self.private,
                              expected_version=expected_version)
+
+
+def max_length(model: type[BaseModel], name: str) -> int:
+    """The longest ``name`` of ``model`` may be, so the pages' forms allow what the API allows
+    and no more (a form drawn with its own number once cut a description at half the API's)."""
+
+    def find(schema: Any) -> int | None:
+        if isinstance(schema, dict):
+            if "maxLength" in schema:
+                return int(schema["maxLength"])
+            for value in schema.values():
+                found = find(value)
+                if found is not None:
+                    return found
+        if isinstance(schema, list):
+            for value in schema:
+                found = find(value)
+                if found is not None:
+                    return found
+        return None
+
+    found = find(model.model_json_schema()["properties"][name])
+    if found is None:
+        raise KeyError(f"{model.__name__}.{name} has no maximum length")
+    return found

@@ -133,7 +133,11 @@ def money_text(value: int | None) -> str | None:
 
 
 def who(actor: Actor) -> dict[str, str]:
-    return {"role": actor.role.value, "id": actor.id}
+    """The role and party, and the member of the store's team when one signed in to act."""
+    said = {"role": actor.role.value, "id": actor.id}
+    if actor.staff:
+        said["staff"] = actor.staff
+    return said
 
 
 # Words in both languages the product speaks (no docstring: it would become the schema's description).

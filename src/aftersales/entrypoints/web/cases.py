@@ -15,11 +15,13 @@ from starlette.concurrency import run_in_threadpool
 from aftersales.bootstrap import System
 from aftersales.domain import access, appeals, errors
 from aftersales.domain.model import Case, CaseType, Reason, Status, Text
-from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn
+from aftersales.entrypoints.schemas.requests import ACTION_BODIES, AppealIn, MessageIn, ReopenIn
 from aftersales.entrypoints.web import labels
 from aftersales.entrypoints.web.pages import Viewer, form, redirect, render, uploads, viewer
+from aftersales.entrypoints.web.phrases import with_phrase
 from aftersales.services import commands as c
 from aftersales.services import queries as q
+from aftersales.services.values import CaseView
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,35 +69,24 @@ async def case_page(request: Request, who: Viewer, case_id: str, error: str | No
     assert who.actor is not None
     actor = who.actor
 
-    def load() -> dict[str, Any]:
-        case = sys.dispatch(q.GetCase(actor=actor, case_id=case_id))
-        order = sys.dispatch(q.GetOrder(actor=actor, order_id=case.order_id))
-        return {
-            "case": case, "line": order.line(case.line_id), "order": order,
-            # What came since this person last looked is marked new (nothing on a first look).
-            "seen_before": sys.dispatch(c.MarkSeen(actor=actor, case_id=case_id)),
-            "events": sys.dispatch(q.CaseEvents(actor=actor, case_id=case_id, limit=500)).items,
-            "messages": sys.dispatch(q.CaseMessages(actor=actor, case_id=case_id, limit=500)).items,
-            "evidence": sys.dispatch(q.CaseEvidence(actor=actor, case_id=case_id)),
-        }
+    def load() -> CaseView:
+        view = sys.dispatch(q.CasePage(actor=actor, case_id=case_id))
+        sys.dispatch(c.MarkSeen(actor=actor, case_id=case_id))  # what came since is marked new once
+        return view
 
-    data = await run_in_threadpool(load)
-    case = data["case"]
+    view = await run_in_threadpool(load)
+    case, line = view.case, view.line
     forms = access.forms_for(actor, case)
-    if "assign" in forms:
-        members = await run_in_threadpool(sys.dispatch, q.StoreTeam(actor=actor, store_id=case.store_id)) \
-            if actor.team_role in (None, "owner") else []
-        data["team"] = [m.name for m in members if m.role != "viewer"] or ([actor.staff] if actor.staff else [])
+    data: dict[str, Any] = {"case": case, "order": view.order, "line": line, "events": view.events,
+                            "messages": view.messages, "evidence": view.evidence, "thread": view.thread,
+                            "seen_before": view.seen_before, "team": view.team, "phrases": view.phrases}
     reasons = {x.id: x.text for x in (*sys.pack.not_intact, *sys.pack.common_refusals)}
     refusal = who.reader.text(reasons[case.refusal_reason]) if case.refusal_reason in reasons else case.refusal_reason
-    line = data["line"]
-    if actor.role in access.CAPABILITIES["reopen_line"].roles:
-        grants = await run_in_threadpool(sys.dispatch, q.LineReopenings(
-            actor=actor, order_id=case.order_id, line_id=case.line_id))
-        data["reopenings"] = grants
+    if view.reopenings is not None:
+        data["reopenings"] = view.reopenings
         # Offered where the seed allows a second look (a suspected counterfeit, 三包 quality) on a
         # dispute that is not a request to reopen (which has its own action), and not twice.
-        live = any(g.until > who.now for g in grants)
+        live = any(g.until > who.now for g in view.reopenings)
         data["may_reopen"] = (case.kind != "reopening" and line is not None and appeals.reviewable(line, case.reason)
                               and not live)
     # What the pack asks this party to show before an action on this claim, said beside the button.
@@ -122,6 +113,7 @@ async def case_view(case_id: str, request: Request) -> Response:
 
 
 def _body(action: str, fields: dict[str, str]) -> dict[str, Any]:
+    fields = {**fields, "note": with_phrase(fields.get("note", ""), fields)}
     body: dict[str, Any] = {k: fields[k].strip() for k in _ACTION_FIELDS if fields.get(k, "").strip()}
     for name in ("evidence_ids", "parties"):
         ticked = [e.strip() for e in fields.get(name, "").split(",") if e.strip()]
@@ -143,6 +135,7 @@ _FIELD_WORDS = {
     "amount": Text("金额形如 99.00", "give the amount like 99.00"),
     "type": Text("请选择可申请的类型", "choose one of the requests offered"),
     "reason": Text("请选择可申请的类型", "choose one of the requests offered"),
+    "days": Text("天数须为 1 至 365 的整数", "days: a whole number from 1 to 365"),
 }
 
 
@@ -252,7 +245,7 @@ async def case_message(case_id: str, request: Request) -> Response:
     actor = who.actor
 
     def command() -> c.PostMessage:
-        return parsed(MessageIn, {"text": fields.get("text", "").strip(),
+        return parsed(MessageIn, {"text": with_phrase(fields.get("text", "").strip(), fields),
                                    "private": bool(fields.get("private"))}).command(actor, case_id)
 
     return await _attempt(request, who, case_id, command, "#messages", name="message", typed=fields)
@@ -286,14 +279,10 @@ async def case_reopen(case_id: str, request: Request) -> Response:
     assert who.actor is not None
     actor = who.actor
     case = await run_in_threadpool(sys.dispatch, q.GetCase(actor=actor, case_id=case_id))
-    days = fields.get("days", "")
 
     def command() -> c.ReopenLine:
-        if not days.isdigit() or not 1 <= int(days) <= 365:
-            raise errors.ValidationFailed("days: a whole number from 1 to 365", "天数须为 1 至 365 的整数",
-                                          field="days")
-        return c.ReopenLine(actor=actor, order_id=case.order_id, line_id=case.line_id, days=int(days),
-                            note=fields.get("note", "").strip()[:2000] or None)
+        body = {k: v for k in ("days", "note") if (v := fields.get(k, "").strip())}
+        return parsed(ReopenIn, body).command(actor, case.order_id, case.line_id)
 
     return await _attempt(request, who, case_id, command, "#reopen", name="reopen", typed=fields)
 

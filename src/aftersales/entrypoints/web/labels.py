@@ -59,6 +59,7 @@ ACTION = {
     "suspend": N_("Pause the review"),
     "appeal": N_("Appeal the ruling"),
     "revoke_token": N_("Revoke the token"),
+    "remove_phrase": N_("Remove the quick phrase"),
     "reopen_grant": N_("Reopen the window"),
     "resume": N_("Resume the review"),
     "counter_offer": N_("Offer other terms"),
@@ -197,6 +198,7 @@ CONFIRM = {
     "reject_replacement": N_("The replacement is refused; the platform may be asked to decide."),
     "rule": N_("The ruling is carried out at once: a refund it orders is paid and cannot be taken back."),
     "revoke_token": N_("Whatever uses the token is refused from now on; a new one must be issued."),
+    "remove_phrase": N_("Nobody on the team can pick it any more; add it again to bring it back."),
 }
 
 

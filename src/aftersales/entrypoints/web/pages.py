@@ -27,6 +27,14 @@ from starlette.concurrency import run_in_threadpool
 from aftersales.bootstrap import System
 from aftersales.domain import errors
 from aftersales.domain.model import Actor
+from aftersales.entrypoints.schemas.requests import (
+    CaseOpenIn,
+    MessageIn,
+    NoteIn,
+    PhraseIn,
+    ReopenRequestIn,
+    max_length,
+)
 from aftersales.entrypoints.web import i18n, labels
 from aftersales.services import queries as q
 
@@ -58,6 +66,12 @@ def csrf_for(session: str) -> str:
     return hmac.new(session.encode(), b"aftersales-form", hashlib.sha256).hexdigest()[:32]
 
 
+# The longest each free-text field of a form may be, from the request model the form is parsed by.
+_MAX = {"note": max_length(NoteIn, "note"), "message": max_length(MessageIn, "text"),
+        "description": max_length(CaseOpenIn, "description"),
+        "reopen_description": max_length(ReopenRequestIn, "description"), "phrase": max_length(PhraseIn, "text")}
+
+
 def _environment(lang: str) -> Environment:
     folder = resources.files("aftersales.entrypoints.web").joinpath("templates")
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=select_autoescape(default=True),
@@ -65,6 +79,7 @@ def _environment(lang: str) -> Environment:
     env.install_gettext_translations(i18n.catalog(lang), newstyle=True)  # type: ignore[attr-defined]
     env.globals["labels"] = labels
     env.globals["short_id"] = labels.short_id
+    env.globals["MAX"] = _MAX
     return env
 
 

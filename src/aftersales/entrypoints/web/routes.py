@@ -159,22 +159,16 @@ async def _line_page(request: Request, who: Viewer, order_id: str, line_id: str,
     actor = who.actor
 
     def load() -> dict[str, Any]:
-        order = sys.dispatch(q.GetOrder(actor=actor, order_id=order_id))
-        line = order.line(line_id)
-        if line is None:
-            raise errors.NotFound("no such line", "订单行不存在")
-        _, options = sys.dispatch(q.LineEligibility(actor=actor, order_id=order_id, line_id=line_id))
-        mine = sys.dispatch(q.ListCases(actor=actor, limit=100)).items
-        open_case = next((x for x in mine if x.order_id == order_id and x.line_id == line_id and x.open), None)
+        view = sys.dispatch(q.LinePage(actor=actor, order_id=order_id, line_id=line_id))
+        line, options = view.line, view.options
         allowed = [o for o in options if o.allowed]
         refused = [o for o in options if not o.allowed]
         # Past the window, the seed's two cases may still be reviewed by the platform.
         reviewable = [o for o in refused if o.verdict in (Verdict.WINDOW_EXPIRED, Verdict.ATTEMPTS)
                       and appeals.reviewable(line, o.reason)]
-        refunded = sum(x.refunded for x in mine if x.order_id == order_id and x.line_id == line_id)
-        return {"order": order, "line": line, "allowed": allowed, "refused": refused,
-                "open_case": open_case, "paid": format_fen(line.paid), "reviewable": reviewable,
-                "room": format_fen(max(line.paid - refunded, 0)), "kinds": _kinds(options, who)}
+        return {"order": view.order, "line": line, "allowed": allowed, "refused": refused,
+                "open_case": view.open_case, "paid": format_fen(line.paid), "reviewable": reviewable,
+                "room": format_fen(max(line.paid - view.refunded, 0)), "kinds": _kinds(options, who)}
 
     data = await run_in_threadpool(load)
     # The first choice (what the buyer wants) comes from the card tapped, or from the request

@@ -23,7 +23,8 @@ class SqlMessages(Repository):
     def add(self, msg: Message) -> int:
         res = self.tx.conn.execute(_INSERT, {
             "case_id": msg.case_id, "author_role": msg.author.role.value, "author_id": msg.author.id,
-            "text": msg.text, "created_at": msg.created_at, "kind": msg.kind, "text_zh": msg.text_zh})
+            "author_staff": msg.author.staff, "text": msg.text, "created_at": msg.created_at, "kind": msg.kind,
+            "text_zh": msg.text_zh})
         key = res.inserted_primary_key
         assert key is not None
         return int(key[0])
@@ -32,8 +33,8 @@ class SqlMessages(Repository):
         q = select(t.messages).where(_m.case_id == case_id, _m.id > after_id).order_by(_m.id).limit(limit)
         if not notes:
             q = q.where(_m.kind != "note")
-        return [Message(r.id, r.case_id, Actor(Role(r.author_role), r.author_id), r.text, r.created_at, r.kind,
-                        r.text_zh) for r in self.tx.conn.execute(q).all()]
+        return [Message(r.id, r.case_id, Actor(Role(r.author_role), r.author_id, r.author_staff), r.text,
+                        r.created_at, r.kind, r.text_zh) for r in self.tx.conn.execute(q).all()]
 
     def seen(self, reader: str, case_ids: Sequence[str]) -> dict[str, datetime]:
         if not case_ids:

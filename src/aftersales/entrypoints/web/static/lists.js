@@ -83,6 +83,23 @@
     var kept = e.target.matches && e.target.matches("form.template") && e.target.querySelector("input[name=policy]");
     if (editor && kept) { kept.value = editor.value; }
   }, true);
+  // A quick phrase picked goes into its field at the cursor, and the picker is left empty so
+  // that the form does not send it a second time (without scripts the server adds it).
+  document.addEventListener("change", function (e) {
+    var pick = e.target;
+    if (!pick.matches || !pick.matches("select[data-phrase-for]") || !pick.value) { return; }
+    var field = pick.form && pick.form.elements[pick.dataset.phraseFor];
+    if (field) {
+      var at = field.selectionStart == null ? field.value.length : field.selectionStart;
+      var end = field.selectionEnd == null ? at : field.selectionEnd;
+      var before = field.value.slice(0, at), gap = before && !/\s$/.test(before) ? " " : "";
+      field.value = before + gap + pick.value + field.value.slice(end);
+      field.focus();
+      var caret = (before + gap + pick.value).length;
+      if (field.setSelectionRange) { field.setSelectionRange(caret, caret); }
+    }
+    pick.value = "";
+  });
   document.addEventListener("DOMContentLoaded", function () { arm(document); });
   document.addEventListener("htmx:afterSettle", function (e) { arm(e.target); });
 })();
