@@ -83,6 +83,89 @@ KIND: dict[str, Text] = {
 }
 
 
+# The pages' words for the same names: a status as a label, each action as its button, and each
+# action once done as the case's history tells it. The pages read these (through their
+# catalogs), so a status, an action or an event has its words in this one module.
+STATUS_LABEL: dict[Status, Text] = {
+    Status.AWAITING_SELLER: Text("待卖家处理", "Waiting for the seller"),
+    Status.SELLER_REFUSED: Text("卖家已拒绝", "Refused by the seller"),
+    Status.AWAITING_RETURN: Text("待买家退货", "Waiting for the buyer to send the goods back"),
+    Status.AWAITING_RECEIPT: Text("待卖家收货", "Waiting for the seller to receive the return"),
+    Status.PLATFORM_REVIEW: Text("平台处理中", "The platform is reviewing"),
+    Status.AWAITING_REPLACEMENT: Text("待卖家发货", "Waiting for the seller to ship"),
+    Status.AWAITING_BUYER_CONFIRMATION: Text("待买家确认", "Waiting for the buyer to confirm"),
+    Status.REFUNDING: Text("退款中", "Refund being paid"),
+    Status.COMPLETED: Text("已完成", "Completed"),
+    Status.CLOSED: Text("已关闭", "Closed"),
+}
+
+BUTTON: dict[str, Text] = {
+    "open": Text("发起申请", "Applied"),
+    "agree": Text("同意", "Agree"),
+    "refuse": Text("拒绝", "Refuse"),
+    "modify": Text("修改申请", "Change the request"),
+    "withdraw": Text("撤销申请", "Withdraw"),
+    "escalate": Text("申请客服介入", "Ask the platform to step in"),
+    "ship_return": Text("填写退货物流", "Send the goods back"),
+    "confirm_receipt": Text("确认收货", "Confirm receipt"),
+    "refuse_receipt": Text("拒绝收货", "Refuse the returned goods"),
+    "ship_replacement": Text("发出换货/补发", "Ship the replacement"),
+    "confirm_replacement": Text("确认收到", "Confirm the replacement"),
+    "reject_replacement": Text("拒绝换货", "Reject the replacement"),
+    "rule": Text("裁决", "Rule"),
+    "close": Text("已关闭", "Closed"),
+    "complete": Text("已完成", "Completed"),
+    "settle": Text("退款到账", "Refund paid"),
+    "message": Text("留言", "Message"),
+    "evidence": Text("补充凭证", "Evidence added"),
+    "timer_failed": Text("超时处理未能执行", "A deadline could not act"),
+    "assign": Text("分配处理人", "Assigned"),
+    "intervene": Text("受理纠纷", "Take up the dispute"),
+    "request_evidence": Text("要求举证", "Ask for evidence"),
+    "end_evidence_round": Text("结束举证", "End the evidence round"),
+    "suspend": Text("申请中止处理", "Pause the review"),
+    "appeal": Text("申诉", "Appeal the ruling"),
+    "revoke_token": Text("撤销令牌", "Revoke the token"),
+    "remove_phrase": Text("删除快捷短语", "Remove the quick phrase"),
+    "reopen_grant": Text("批准重新开启", "Reopen the window"),
+    "resume": Text("恢复平台处理", "Resume the review"),
+    "counter_offer": Text("提出协商方案", "Offer other terms"),
+    "accept_offer": Text("接受方案", "Accept the offer"),
+    "decline_offer": Text("拒绝方案", "Decline the offer"),
+}
+
+_DONE_ONLY: dict[str, Text] = {
+    "agree": Text("已同意", "Agreed"),
+    "refuse": Text("已拒绝", "Refused"),
+    "modify": Text("已修改申请", "Changed the request"),
+    "withdraw": Text("已撤销申请", "Withdrew the request"),
+    "escalate": Text("已申请客服介入", "Asked the platform to step in"),
+    "ship_return": Text("已填写退货物流", "Sent the goods back"),
+    "confirm_receipt": Text("已确认收货", "Confirmed receipt"),
+    "refuse_receipt": Text("已拒绝收货", "Refused the returned goods"),
+    "ship_replacement": Text("已发出换货/补发", "Shipped the replacement"),
+    "confirm_replacement": Text("已确认收到", "Confirmed the replacement"),
+    "reject_replacement": Text("已拒绝换货", "Rejected the replacement"),
+    "rule": Text("已裁决", "Ruled"),
+    "intervene": Text("已受理纠纷", "Took up the dispute"),
+    "request_evidence": Text("已要求举证", "Asked for evidence"),
+    "end_evidence_round": Text("已结束举证", "Ended the evidence round"),
+    "suspend": Text("已中止处理", "Paused the review"),
+    "appeal": Text("已申诉", "Appealed the ruling"),
+    "reopen_grant": Text("已批准重新开启", "Reopened the window"),
+    "resume": Text("已恢复平台处理", "Resumed the review"),
+    "counter_offer": Text("已提出协商方案", "Offered other terms"),
+    "accept_offer": Text("已接受方案", "Accepted the offer"),
+    "decline_offer": Text("已拒绝方案", "Declined the offer"),
+}
+DONE: dict[str, Text] = {**BUTTON, **_DONE_ONLY}
+
+
+def page_words() -> dict[str, str]:
+    """Each of the pages' words above, its English to its Chinese, for the pages' catalog."""
+    return {t.en: t.zh for table in (STATUS_LABEL, BUTTON, DONE) for t in table.values()}
+
+
 def action(name: str) -> Text:
     """The words for ``name``; an unknown name (a client's typo) is quoted as it came."""
     return ACTION.get(name) or Text(f"“{name}”", f"“{name}”")

@@ -38,7 +38,7 @@ def test_a_return_walked_through_the_pages_ends_refunded(people: Api) -> None:
     final = b.get(page).text
     assert "已完成" in final and "已退款" in final and "¥199.00" in final
     # The history names who acted for the store, to the buyer as well.
-    assert re.search(r"卖家 · s1 \(s1-owner\)[^<]*<strong>同意", b.get(page).text)
+    assert re.search(r"卖家 · s1 \(s1-owner\)[^<]*<strong>已同意", b.get(page).text)
 
 
 def test_ten_wrong_passwords_lock_their_address_not_the_member_of_staff(

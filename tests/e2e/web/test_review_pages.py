@@ -133,7 +133,7 @@ def test_the_history_says_who_did_what_in_the_past_tense_and_files_say_who_sent_
     wang = staff(people, "agent-wang")
     assert wang.submit(page, f"{page}/act/intervene").status_code == 303
     zh = wang.get(page).text
-    assert re.search(r"平台客服 agent-wang: <strong>受理纠纷</strong>", zh)  # the agent, by name
+    assert re.search(r"平台客服 agent-wang: <strong>已受理纠纷</strong>", zh)  # the agent, by name, what they did
     en = wang.get(f"{page}?lang=en").text
     assert "<strong>Took up the dispute</strong>" in en and "<strong>Refused</strong>" in en  # not button verbs
     b = buyer(people)

@@ -76,3 +76,24 @@ def test_a_person_reads_the_rule_without_its_source_codes(lang: str, text: str, 
     from aftersales.domain.model import Text
 
     assert i18n.Reader(lang, SHANGHAI).plain(Text(text, text)) == plain
+
+
+def test_statuses_actions_and_events_read_on_the_pages_as_the_domain_words_them() -> None:
+    from babel.messages.pofile import read_po
+
+    from aftersales.domain import wording
+    from aftersales.domain.model import Status
+    from aftersales.entrypoints.web import labels
+
+    zh, en = i18n.catalog("zh-CN"), i18n.catalog("en")
+    assert set(wording.STATUS_LABEL) == set(Status)
+    for table, words in ((labels.STATUS, wording.STATUS_LABEL), (labels.ACTION, wording.BUTTON),
+                         (labels.EVENT, wording.DONE)):
+        for key, shown in table.items():
+            assert zh.gettext(shown) == words[key].zh and en.gettext(shown) == words[key].en, key
+    assert zh.gettext(labels.EVENT["agree"]) == "已同意" and zh.gettext(labels.ACTION["agree"]) == "同意"
+    # A template's own message with the same English may not say it otherwise in its catalog.
+    folder = Path(i18n.__file__).parent / "locale" / "zh_CN" / "LC_MESSAGES" / "messages.po"
+    with folder.open("rb") as f:
+        po = {str(m.id): str(m.string) for m in read_po(f) if m.id}
+    assert {en_: z for en_, z in wording.page_words().items() if en_ in po and po[en_] != z} == {}

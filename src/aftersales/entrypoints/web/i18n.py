@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel.messages.pofile import read_po
 
+from aftersales.domain import wording
 from aftersales.domain.model import Text
 from aftersales.domain.money import format_fen
 from aftersales.domain.timecalc import Duration
@@ -50,7 +51,10 @@ def catalog(lang: str) -> Catalog:
                                                                   "messages.po")
     with path.open("rb") as f:
         po = read_po(f)
-    return Catalog({str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy})
+    found = {str(m.id): str(m.string) for m in po if m.id and m.string and not m.fuzzy}
+    if lang == "zh-CN":
+        found.update(wording.page_words())  # the domain's words for statuses, actions and events
+    return Catalog(found)
 
 
 def choose(query: str | None, cookie: str | None, accept: str | None) -> str:

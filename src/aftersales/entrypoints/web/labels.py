@@ -1,24 +1,16 @@
 """What a person reads for the contract's names: statuses, actions, who acts next. English
-source strings, marked for the catalogs with ``N_`` and translated where they are shown."""
+source strings, translated where they are shown: those of statuses, actions and events come from
+the domain's wording, the rest are marked for the catalogs with ``N_``."""
 
 from __future__ import annotations
 
+from aftersales.domain import wording
 from aftersales.domain.model import Case, CaseType, Status
 from aftersales.entrypoints.web.i18n import N_
 
 S = Status
-STATUS = {
-    S.AWAITING_SELLER: N_("Waiting for the seller"),
-    S.SELLER_REFUSED: N_("Refused by the seller"),
-    S.AWAITING_RETURN: N_("Waiting for the buyer to send the goods back"),
-    S.AWAITING_RECEIPT: N_("Waiting for the seller to receive the return"),
-    S.PLATFORM_REVIEW: N_("The platform is reviewing"),
-    S.AWAITING_REPLACEMENT: N_("Waiting for the seller to ship"),
-    S.AWAITING_BUYER_CONFIRMATION: N_("Waiting for the buyer to confirm"),
-    S.REFUNDING: N_("Refund being paid"),
-    S.COMPLETED: N_("Completed"),
-    S.CLOSED: N_("Closed"),
-}
+# The words of statuses, actions and events are the domain's (``wording``); the catalogs read them from there.
+STATUS = {status: text.en for status, text in wording.STATUS_LABEL.items()}
 
 # Who the case waits for in each status.
 NEXT = {
@@ -32,67 +24,9 @@ NEXT = {
     S.REFUNDING: N_("the platform"),
 }
 
-ACTION = {
-    "open": N_("Applied"),
-    "agree": N_("Agree"),
-    "refuse": N_("Refuse"),
-    "modify": N_("Change the request"),
-    "withdraw": N_("Withdraw"),
-    "escalate": N_("Ask the platform to step in"),
-    "ship_return": N_("Send the goods back"),
-    "confirm_receipt": N_("Confirm receipt"),
-    "refuse_receipt": N_("Refuse the returned goods"),
-    "ship_replacement": N_("Ship the replacement"),
-    "confirm_replacement": N_("Confirm the replacement"),
-    "reject_replacement": N_("Reject the replacement"),
-    "rule": N_("Rule"),
-    "close": N_("Closed"),
-    "complete": N_("Completed"),
-    "settle": N_("Refund paid"),
-    "message": N_("Message"),
-    "evidence": N_("Evidence added"),
-    "timer_failed": N_("A deadline could not act"),
-    "assign": N_("Assigned"),
-    "intervene": N_("Take up the dispute"),
-    "request_evidence": N_("Ask for evidence"),
-    "end_evidence_round": N_("End the evidence round"),
-    "suspend": N_("Pause the review"),
-    "appeal": N_("Appeal the ruling"),
-    "revoke_token": N_("Revoke the token"),
-    "remove_phrase": N_("Remove the quick phrase"),
-    "reopen_grant": N_("Reopen the window"),
-    "resume": N_("Resume the review"),
-    "counter_offer": N_("Offer other terms"),
-    "accept_offer": N_("Accept the offer"),
-    "decline_offer": N_("Decline the offer"),
-}
-
+ACTION = {name: text.en for name, text in wording.BUTTON.items()}
 # The same actions as they read in a case's history: what someone did, not a button to press.
-EVENT = {
-    **ACTION,
-    "agree": N_("Agreed"),
-    "refuse": N_("Refused"),
-    "modify": N_("Changed the request"),
-    "withdraw": N_("Withdrew the request"),
-    "escalate": N_("Asked the platform to step in"),
-    "ship_return": N_("Sent the goods back"),
-    "confirm_receipt": N_("Confirmed receipt"),
-    "refuse_receipt": N_("Refused the returned goods"),
-    "ship_replacement": N_("Shipped the replacement"),
-    "confirm_replacement": N_("Confirmed the replacement"),
-    "reject_replacement": N_("Rejected the replacement"),
-    "rule": N_("Ruled"),
-    "intervene": N_("Took up the dispute"),
-    "request_evidence": N_("Asked for evidence"),
-    "end_evidence_round": N_("Ended the evidence round"),
-    "suspend": N_("Paused the review"),
-    "appeal": N_("Appealed the ruling"),
-    "reopen_grant": N_("Reopened the window"),
-    "resume": N_("Resumed the review"),
-    "counter_offer": N_("Offered other terms"),
-    "accept_offer": N_("Accepted the offer"),
-    "decline_offer": N_("Declined the offer"),
-}
+EVENT = {name: text.en for name, text in wording.DONE.items()}
 
 # What happens when the deadline passes with nobody acting (the pack's default outcome).
 DEFAULT_OUTCOME = {
