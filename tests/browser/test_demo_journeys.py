@@ -194,8 +194,13 @@ def test_a_refusal_escalated_an_evidence_round_a_ruling_and_its_appeal_to_the_se
 
     staff = _staff(browser, demo, pages, "hz-staff")
     staff.goto(f"{demo.url}/cases/{shirt}")
-    _act(staff, "refuse", reason="not_as_claimed", note=demo.t("洗涤方式不当", "washed too hot"))
+    refuse = action_form(staff, "refuse")
+    refuse.locator("input[name=note]").fill(demo.t("洗涤方式不当:", "washed too hot:"))
+    refuse.locator("select[name=phrase]").select_option(index=2)  # one of the store's quick phrases
+    expect(refuse.locator("input[name=note]")).to_have_value(re.compile("吊牌已拆或商品已洗涤"))
+    _act(staff, "refuse", reason="not_as_claimed")
     _status(staff, "seller_refused")
+    expect(staff.locator("#details")).to_contain_text("吊牌已拆或商品已洗涤")  # the phrase, sent once
 
     alice.reload()
     _act(alice, "escalate", note=demo.t("按说明冷水洗的,见照片", "washed cold as the label says, see the photo"))

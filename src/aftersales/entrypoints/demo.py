@@ -134,6 +134,17 @@ class _Seeder:
                  Params(parties=(Party.SELLER,), note="请提供发货前的照片 photos of the charger before shipping"))
         self.note(cid, "carol escalated; agent-li took it up and asked the store for evidence (48 h, the SLA paused)")
 
+    def phrases(self) -> None:
+        """Quick phrases the store's team and the agents pick instead of typing them again."""
+        owner = Actor(Role.SELLER, STORE.id, staff="hz-owner", team_role="owner")
+        for text in ("亲,请提供商品问题部位的照片,我们会尽快处理 Please send a photo of the problem",
+                     "吊牌已拆或商品已洗涤,影响二次销售 the tags were removed or the goods washed",
+                     "已安排退货地址,请使用顺丰寄回 use SF Express to send it back"):
+            self.dispatch(c.AddPhrase(actor=owner, text=text))
+        self.dispatch(c.AddPhrase(actor=Actor(Role.OPERATOR, "demo"), platform=True,
+                                  text="平台已介入,请双方在 48 小时内提供凭证 the platform has stepped in: "
+                                       "both parties, please send your evidence within 48 hours"))
+
     def tokens(self) -> None:
         operator = Actor(Role.OPERATOR, "demo")
         for role, subject in (("operator", "demo-operator"), ("agent", "agent-li"), ("integration", "demo-oms"),
@@ -161,6 +172,7 @@ def seed(url: str) -> DemoInfo:
         seeder.stores()
         seeder.orders()
         seeder.cases()
+        seeder.phrases()
         seeder.tokens()
         seeder.people()
     finally:
