@@ -88,7 +88,7 @@ def main() -> int:
             "buyer": (None, [("orders", "/orders"), ("line-options", "/orders/D1007/lines/1?type=return_refund"),
                              ("buyer-case", f"/cases/{returned}")]),
             "seller": ("hz-owner", [("workbench", "/workbench"), ("seller-case", f"/cases/{refused}"),
-                                    ("team", "/team"), ("policy", "/policy")]),
+                                    ("team", "/team"), ("policy", "/policy"), ("phrases", "/phrases")]),
             "agent": ("agent-li", [("queue", "/queue"), ("agent-review", f"/cases/{escalated}")]),
             "operator": ("ops", [("operations", "/ops"), ("rules", "/rules")]),
         }

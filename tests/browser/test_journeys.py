@@ -307,12 +307,16 @@ def test_main_pages_have_no_serious_accessibility_violation(browser: Any, server
         page, urls = buyer, ["/orders", f"/orders/o-a11y-{who}/lines/l1",
                              f"/orders/o-a11y-{who}/lines/l1?type=return_refund", f"/cases/{case_id}", "/waiting"]
     elif who == "seller":
+        server.api("POST", "/api/v1/phrases", {"text": "亲,请提供问题部位的照片 (a11y)"}, who="seller:s1")
         page, urls = staff_page(browser, server, pages, "s1-owner"), [
-            "/workbench", f"/workbench?q={case_id[-8:]}", f"/cases/{case_id}", "/policy", "/team", "/waiting"]
+            "/workbench", f"/workbench?q={case_id[-8:]}", f"/cases/{case_id}", "/policy", "/team", "/waiting",
+            "/phrases"]
     elif who == "agent":
-        page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}", "/waiting"]
+        server.api("POST", "/api/v1/phrases", {"text": "平台已介入 (a11y)", "scope": "platform"}, who="operator:ops")
+        page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}", "/waiting",
+                                                                         "/phrases"]
     else:
-        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules", "/waiting"]
+        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules", "/waiting", "/phrases"]
     urls.append("/login") if who == "buyer" else None
     axe = Axe()
     for url in urls:
