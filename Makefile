@@ -13,7 +13,7 @@ COVERAGE_FLOOR_DOMAIN := 96.0
 COVERAGE_FLOOR_SERVICES := 92.0
 COV = $(BIN)/coverage run --parallel-mode -m
 
-.PHONY: install demo test lint unit integration e2e browser scenarios coverage bench clean openapi.json docs/rules.md \
+.PHONY: install demo test lint unit integration e2e browser scenarios coverage bench clean openapi.json docs/rules.md docs/contract.md \
 	i18n screenshots
 
 $(STAMP): pyproject.toml
@@ -96,3 +96,6 @@ screenshots: $(STAMP)
 # Regenerate the rules page after changing a pack.
 docs/rules.md: $(STAMP)
 	$(BIN)/python -m aftersales.entrypoints.rules_doc > docs/rules.md
+
+docs/contract.md: $(STAMP)
+	$(BIN)/python -m aftersales.entrypoints.contract_doc > docs/contract.md

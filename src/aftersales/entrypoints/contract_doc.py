@@ -1,0 +1,123 @@
+"""docs/contract.md: the public contract for integrators in the project's own words, its tables
+generated from the code (``python -m aftersales.entrypoints.contract_doc > docs/contract.md``;
+a test fails when the committed file differs), so the statuses, actions, deadlines and error
+codes it lists are the ones the code has."""
+
+from __future__ import annotations
+
+import sys
+
+from aftersales.adapters import packs
+from aftersales.domain import errors, wording
+from aftersales.domain.model import OPEN_STATUSES, CaseType, Role, Status
+from aftersales.domain.transitions import TRANSITIONS, Transition
+from aftersales.entrypoints.api.problems import TITLES
+
+# Codes answered by the API itself rather than by a rule of the domain.
+_API_CODES = {"unauthorized": 401, "method_not_allowed": 405, "payload_too_large": 413,
+              "token_not_replayable": 409, "unavailable": 503, "internal_error": 500}
+
+_INTRO = """\
+# The contract
+
+What an integrator (the marketplace's order system, its apps, a script) relies on: the case's
+statuses and actions, who may take each, the deadlines that act when nobody does, and the error
+codes. Its tables are generated from the code by
+`python -m aftersales.entrypoints.contract_doc > docs/contract.md` (`make docs/contract.md`); do
+not edit them by hand: a test fails when this file and the code disagree. The routes and their
+bodies are in `openapi.json` (and at `/docs` on a running server); the rules with their numbers
+and sources in [rules.md](rules.md).
+
+## Conventions
+
+- **Authentication**: `Authorization: Bearer <token>`. A token speaks for one role and one party:
+  `buyer` (a buyer id), `seller` (a store id), `agent`, `operator` (a name), `integration` (the
+  order system). Another party's case, order or file is answered 404, as if it did not exist.
+- **Money** is a decimal string of yuan with at most two places (`"199.00"`), never a number;
+  inside, integer fen.
+- **Times** are ISO 8601 with an offset. Answers show them in `Asia/Shanghai` unless the request
+  asks another zone (`?tz=` or a `Time-Zone` header); they are stored in UTC.
+- **Lists** are keyset pages: `?limit=` (1 to 100) and the `next_cursor` of the last answer.
+- **Writes** may carry an `Idempotency-Key`: the same key with the same body answers what the
+  first request answered without doing it again; with another body it is refused
+  (`idempotency_conflict`).
+- **Concurrency**: a case answer carries an `ETag` (its version); an action sent with `If-Match`
+  of an older version is refused 412 `version_conflict`, nothing changed.
+- **Errors** are RFC 9457 problem details (`application/problem+json`): `type`, `title`,
+  `status`, a stable `code`, `detail` in English and `detail_zh` in Chinese, and where it helps
+  `field`, `allowed` or `errors`. A refused request never leaves a half-written case.
+- **Words**: every decision carries its explanation in both languages (`zh`, `en`).
+"""
+
+_LATER = """\
+## Still to come
+
+Event objects (`GET /api/v1/events`), signed webhooks and order events coming in
+(`POST /api/v1/orders/{id}/events`) are being built; this file will list their catalogue when
+they land. Until then the order system pushes whole orders (`POST /api/v1/orders`), and a later
+post may fill in or move later its `shipped_at`, `delivered_at` and `completed_at`.
+"""
+
+
+def _roles(t: Transition) -> str:
+    names = sorted(r.value for r in t.roles if r is not Role.SYSTEM)
+    return ", ".join([*names, *(["*deadline*"] if Role.SYSTEM in t.roles else [])])
+
+
+def _target(t: Transition) -> str:
+    if t.keeps:
+        return "stays (its deadline runs on)"
+    if t.target is None:
+        return "decided by the input"
+    if isinstance(t.target, Status):
+        return f"`{t.target.value}`"
+    order = list(CaseType)
+    return "; ".join(f"{k.value}: `{v.value}`" for k, v in sorted(t.target.items(), key=lambda x: order.index(x[0])))
+
+
+def _statuses() -> list[str]:
+    pack = packs.load("taobao")
+    out = ["## Statuses", "", "| status | 中文 | English | open | deadline rules (taobao pack) |",
+           "|---|---|---|---|---|"]
+    for s in Status:
+        rules = ", ".join(f"`{t.id}` → {t.action}" for t in pack.timeouts if t.status is s) or "—"
+        label = wording.STATUS_LABEL[s]
+        out.append(f"| `{s.value}` | {label.zh} | {label.en} | {'yes' if s in OPEN_STATUSES else 'no'} | {rules} |")
+    return [*out, "", "A deadline acts as the action it names when nobody acts before it; [rules.md](rules.md) "
+            "has each one's length, clock and source.", ""]
+
+
+def _actions() -> list[str]:
+    out = ["## Actions", "", "`POST /api/v1/cases/{id}/{action}`; a case answer's `allowed_actions` lists those "
+           "the caller may take now. *deadline*: the action a deadline takes by itself.", "",
+           "| action | 中文 | who | from | to |", "|---|---|---|---|---|"]
+    for t in TRANSITIONS:
+        sources = ", ".join(f"`{s.value}`" for s in Status if s in t.sources)
+        out.append(f"| `{t.action}` | {wording.BUTTON.get(t.action, wording.action(t.action)).zh} | {_roles(t)} | "
+                   f"{sources} | {_target(t)} |")
+    return [*out, ""]
+
+
+def _errors() -> list[str]:
+    domain = {cls.code: cls.status for cls in _subclasses(errors.DomainError)}
+    out = ["## Error codes", "", "| code | status | title |", "|---|---|---|"]
+    for code, title in TITLES.items():
+        status = domain.get(code) or _API_CODES.get(code)
+        out.append(f"| `{code}` | {status} | {title} |")
+    return [*out, ""]
+
+
+def _subclasses(cls: type[errors.DomainError]) -> list[type[errors.DomainError]]:
+    found: list[type[errors.DomainError]] = []
+    for sub in cls.__subclasses__():
+        found += [sub, *_subclasses(sub)]
+    return found
+
+
+def document() -> str:
+    lines = [_INTRO, *_statuses(), *_actions(), *_errors(), _LATER]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(document())
