@@ -213,6 +213,11 @@ class _LineAssessor:
 
     def _blocked(self) -> tuple[str, Text, Verdict] | None:
         history, pack = self.history, self.pack
+        if self.order.cancelled(self.at):
+            return "order_cancelled", Text(
+                "订单已取消,其退款由订单系统处理,不能再申请售后",
+                "The order was cancelled: its refund is the order system's, and no after-sales case may open",
+            ), Verdict.NOT_ELIGIBLE
         if history.open_case_id is not None:
             return "case_open", Text(
                 f"该商品已有进行中的售后单 {history.open_case_id},处理完毕前不能再申请",

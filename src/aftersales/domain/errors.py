@@ -166,6 +166,14 @@ class LinkUsed(DomainError):
     status = 410
 
 
+class OrderEventConflict(DomainError):
+    """An order fact whose time contradicts what is known of the order (delivered before it
+    shipped, shipped twice at different times, cancelled once shipped). Nothing is changed."""
+
+    code = "order_event_conflict"
+    status = 409
+
+
 class IdempotencyConflict(DomainError):
     """The Idempotency-Key was used before with a different request."""
 

@@ -176,6 +176,8 @@ class Order:
     shipping_fee: int
     lines: list[Line]
     free_shipping_threshold: int | None = None
+    # The order system cancelled the order before it shipped (its refund is the order system's).
+    cancelled_at: datetime | None = None
 
     def line(self, line_id: str) -> Line | None:
         for line in self.lines:
@@ -200,6 +202,9 @@ class Order:
 
     def phase(self, at: datetime) -> Phase:
         return Phase.AFTER_SALE if self.completed(at) else Phase.IN_SALE
+
+    def cancelled(self, at: datetime) -> bool:
+        return self.cancelled_at is not None and self.cancelled_at <= at
 
     def goods_state(self, at: datetime) -> str:
         """``not_shipped`` / ``shipped`` (not yet delivered) / ``delivered``."""

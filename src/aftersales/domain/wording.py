@@ -157,6 +157,7 @@ _DONE_ONLY: dict[str, Text] = {
     "counter_offer": Text("已提出协商方案", "Offered other terms"),
     "accept_offer": Text("已接受方案", "Accepted the offer"),
     "decline_offer": Text("已拒绝方案", "Declined the offer"),
+    "deadline_moved": Text("处理时限随订单进展调整", "Moved the deadline with the order's progress"),
 }
 DONE: dict[str, Text] = {**BUTTON, **_DONE_ONLY}
 

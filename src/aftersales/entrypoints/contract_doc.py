@@ -49,13 +49,33 @@ and sources in [rules.md](rules.md).
 - **Words**: every decision carries its explanation in both languages (`zh`, `en`).
 """
 
+_ORDERS = """\
+## Orders and their facts
+
+The order system pushes an order whole (`POST /api/v1/orders`, role `integration`); a later
+post may fill in or move later its `shipped_at`, `delivered_at` and `completed_at`, never move
+them back, change its buyer or store or drop a line. Facts may also come one at a time:
+`POST /api/v1/orders/{id}/events {"type": "shipped"|"delivered"|"completed"|"cancelled", "at",
+"id"?}` answers `{"order", "applied", "moved_cases"}`, 201 when the fact was new, 200 for a
+repeat (the same `id` again, or a fact already known at that time), which is not applied again;
+the same `id` with another fact is refused (`idempotency_conflict`). Facts may arrive late and
+out of order (a `delivered` after the `completed` it preceded is taken); a time that contradicts
+what is known (before payment, a second time for a known fact, delivered before shipped,
+completed before delivered, a shipment of a cancelled order, a cancellation once shipped) is
+refused 409 `order_event_conflict` with the order's `known` times, nothing changed. Windows are
+worked out from the order's facts whenever they are asked, so they follow at once; and where an
+open case's deadline depends on the goods' state (the seller's answer: not shipped, in transit,
+delivered) a fact that changes the state moves it under the rule that now matches, counted from
+when the case entered its status, with a `deadline_moved` event in the case's history. A
+cancelled order takes no after-sales case (rule `order_cancelled`): its refund is the order
+system's.
+"""
+
 _LATER = """\
 ## Still to come
 
-Event objects (`GET /api/v1/events`), signed webhooks and order events coming in
-(`POST /api/v1/orders/{id}/events`) are being built; this file will list their catalogue when
-they land. Until then the order system pushes whole orders (`POST /api/v1/orders`), and a later
-post may fill in or move later its `shipped_at`, `delivered_at` and `completed_at`.
+Event objects (`GET /api/v1/events`) and signed webhooks are being built; this file will list
+their catalogue when they land.
 """
 
 
@@ -76,11 +96,13 @@ def _target(t: Transition) -> str:
 
 
 def _statuses() -> list[str]:
-    pack = packs.load("taobao")
-    out = ["## Statuses", "", "| status | 中文 | English | open | deadline rules (taobao pack) |",
+    loaded = [packs.load(name) for name in packs.available()]
+    names = " · ".join(packs.available())
+    out = ["## Statuses", "", f"| status | 中文 | English | open | deadline rules ({names}) |",
            "|---|---|---|---|---|"]
     for s in Status:
-        rules = ", ".join(f"`{t.id}` → {t.action}" for t in pack.timeouts if t.status is s) or "—"
+        rules = " · ".join(", ".join(f"`{t.id}` → {t.action}" for t in p.timeouts if t.status is s) or "—"
+                           for p in loaded)
         label = wording.STATUS_LABEL[s]
         out.append(f"| `{s.value}` | {label.zh} | {label.en} | {'yes' if s in OPEN_STATUSES else 'no'} | {rules} |")
     return [*out, "", "A deadline acts as the action it names when nobody acts before it; [rules.md](rules.md) "
@@ -115,7 +137,7 @@ def _subclasses(cls: type[errors.DomainError]) -> list[type[errors.DomainError]]
 
 
 def document() -> str:
-    lines = [_INTRO, *_statuses(), *_actions(), *_errors(), _LATER]
+    lines = [_INTRO, *_statuses(), *_actions(), *_errors(), _ORDERS, _LATER]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -20,7 +20,7 @@ from aftersales.domain.inputs import CaseRequest, Params
 from aftersales.domain.model import Actor, Case, DueTimer, Message, Order, Reopening
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
-from aftersales.services.values import IssuedToken, Phrase, Session, StoredReply, User
+from aftersales.services.values import IssuedToken, OrderEventTaken, Phrase, Session, StoredReply, User
 
 R = TypeVar("R", covariant=True)
 
@@ -272,6 +272,18 @@ class AssignCase(Command[Case]):
 
 
 # --- people: staff users, page sessions, buyers' login links ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordOrderEvent(Command[OrderEventTaken]):
+    """One fact of an order from the order system: ``type`` shipped, delivered, completed or
+    cancelled, at ``at``; ``event_id`` (its own id for it) makes a repeat harmless."""
+
+    actor: Actor
+    order_id: str
+    type: str
+    at: datetime
+    event_id: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

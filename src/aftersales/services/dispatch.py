@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar, cast
 
-from aftersales.services import case_view, cases, identity, orders, phrases, system, timers, waiting
+from aftersales.services import case_view, cases, identity, order_events, orders, phrases, system, timers, waiting
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
@@ -24,6 +24,7 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     # the order system's data
     c.UpsertStore: orders.upsert_store,
     c.UpsertOrder: orders.upsert_order,
+    c.RecordOrderEvent: order_events.record_order_event,
     c.SetStorePolicy: orders.set_store_policy,
     c.ReopenLine: orders.reopen_line,
     q.LintPolicy: orders.lint_policy,

@@ -3,6 +3,7 @@ and on order lines (eligibility, reopening after review)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from aftersales.domain import access, eligibility, errors
@@ -15,6 +16,7 @@ from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
+from aftersales.services.order_events import follow_cases
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.record import store_of
 from aftersales.services.values import Page
@@ -50,7 +52,16 @@ def upsert_order(cmd: c.UpsertOrder, uow: UnitOfWork, deps: Deps) -> bool:
         old = uow.orders.get(order.id)
         if old is not None:
             _validate_advance(old, order)
-        return uow.orders.upsert(order)
+            order = dataclasses.replace(order, cancelled_at=old.cancelled_at)  # an event's to set, not a post's
+        changed = [kind for kind, name in zip(("shipped", "delivered", "completed"), _PROGRESS, strict=True)
+                   if old is not None and getattr(old, name) != getattr(order, name)]
+        if changed and old is not None and old.cancelled_at is not None:
+            raise errors.OrderEventConflict("the order was cancelled: it takes no shipment, delivery or completion",
+                                            "订单已取消,不能再记录发货、签收或交易成功", field="shipped_at")
+        created = uow.orders.upsert(order)
+        if changed:  # only an order that was there before has changed
+            follow_cases(uow, deps, cmd.actor, order, changed[-1])
+        return created
 
 
 def _validate_order(order: Order) -> None:

@@ -20,6 +20,7 @@ from aftersales.domain.payouts import PaymentResult, Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
 from aftersales.services.listing import CaseListing
+from aftersales.services.order_log import OrderEvents
 from aftersales.services.phrasebook import PhraseRepository
 from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
 
@@ -59,7 +60,7 @@ class StoreRepository(Protocol):
         ...
 
 
-class OrderRepository(Protocol):
+class OrderRepository(OrderEvents, Protocol):
     def get(self, order_id: str) -> Order | None:
         """The order with its lines, or None."""
         ...

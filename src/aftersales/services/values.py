@@ -224,3 +224,13 @@ class Phrase:
     text: str
     created_by: str
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEventTaken:
+    """An order fact taken: the order as it is now, whether the fact was new (False: a repeat,
+    answered without being applied again) and the open cases whose deadline it moved."""
+
+    order: Order
+    applied: bool
+    moved: list[str]

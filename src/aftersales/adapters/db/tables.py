@@ -3,16 +3,9 @@ compares them so the two cannot drift."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
-    JSON,
-    BigInteger,
     Boolean,
     Column,
-    DateTime,
-    Dialect,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -24,8 +17,11 @@ from sqlalchemy import (
     Text,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.types import TypeDecorator
+
+# Re-exported: migrations and repositories read them as tables.UTCDateTime.
+from aftersales.adapters.db.coltypes import JSONType as JSONType
+from aftersales.adapters.db.coltypes import Money as Money
+from aftersales.adapters.db.coltypes import UTCDateTime as UTCDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -37,29 +33,6 @@ metadata = MetaData(
 )
 
 
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, aware UTC datetimes out. PostgreSQL stores ``timestamptz``;
-    SQLite has no zone type, so it stores naive UTC and we put the zone back."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime reached the database; times must be aware")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
-Money = BigInteger  # integer fen
 
 stores = Table(
     "stores",
@@ -87,6 +60,19 @@ orders = Table(
     Column("free_shipping_threshold", Money),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    Column("cancelled_at", UTCDateTime),
+)
+
+# Order facts taken one at a time, by the id the order system gave each: a repeat is answered
+# from here instead of being applied again.
+order_events = Table(
+    "order_events",
+    metadata,
+    Column("order_id", String(64), ForeignKey("orders.id"), primary_key=True),
+    Column("event_id", String(128), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
 )
 
 order_lines = Table(

@@ -47,6 +47,7 @@ TITLES: dict[str, str] = {
     "bad_file": "The file is not what it claims, or cannot be read safely",
     "account_locked": "Too many failed sign-ins",
     "link_used": "The sign-in link was used or has expired",
+    "order_event_conflict": "The order event contradicts what is known of the order",
     "internal_error": "Internal error",
 }
 

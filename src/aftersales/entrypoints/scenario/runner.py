@@ -33,7 +33,7 @@ from aftersales.entrypoints.schemas.responses import CaseOut, OptionOut
 from aftersales.services import commands as c
 from aftersales.services import queries as q
 
-ACTIONS = {"open", "update_order", "reopen", "reopen_request", "appeal", *PUBLIC_ACTIONS}
+ACTIONS = {"open", "update_order", "order_event", "reopen", "reopen_request", "appeal", *PUBLIC_ACTIONS}
 _REL = re.compile(r"^\+(\d+)(s|m|h|d)$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 _STEP_KEYS = {"at", "as", "do", "case", "with", "check", "line", "expect", "opens"}
@@ -228,7 +228,7 @@ class Runner:
         body = step.get("with") or {}
         if not isinstance(body, dict):
             raise InvalidScenario(f"{where}: `with` must be a mapping")
-        actor = self.actor(step.get("as", "operator" if action == "update_order" else None), where)
+        actor = self.actor(step.get("as", "operator" if action in ("update_order", "order_event") else None), where)
         name = step.get("case")
         error: str | None = None
         try:
@@ -269,6 +269,12 @@ class Runner:
             body["evidence_ids"] = [*body.get("evidence_ids", []), *self._evidence(actor, body.pop("evidence"), where)]
         if action == "update_order":
             self._update_order(actor, body, where)
+        elif action == "order_event":
+            oid = body.pop("order", None)
+            if oid not in self.orders:
+                raise InvalidScenario(f"{where}: order_event needs the `order` id of an order of the file")
+            who = _INTEGRATION if actor.role is Role.OPERATOR else actor
+            self.dispatch(rq.OrderEventIn.model_validate(body).command(who, str(oid)))
         elif action == "reopen":
             order_id, line_id = _split_line(body.get("line"), where, "reopen")
             grant = rq.ReopenIn.model_validate({k: v for k, v in body.items() if k != "line"})

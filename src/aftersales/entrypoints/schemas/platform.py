@@ -38,6 +38,7 @@ class OrderOut(BaseModel):
     shipping_fee: MoneyOut
     free_shipping_threshold: MoneyOut | None
     lines: list[LineOut]
+    cancelled_at: WireTime | None = None
 
     @classmethod
     def from_order(cls, o: Order, pack: Pack) -> OrderOut:
@@ -48,7 +49,8 @@ class OrderOut(BaseModel):
         return cls(id=o.id, store=o.store_id, buyer=o.buyer_id, paid_at=shown(o.paid_at, z),
                    shipped_at=shown(o.shipped_at, z), delivered_at=shown(o.delivered_at, z),
                    completed_at=shown(o.completed_at, z), shipping_fee=format_fen(o.shipping_fee),
-                   free_shipping_threshold=money_text(o.free_shipping_threshold), lines=lines)
+                   free_shipping_threshold=money_text(o.free_shipping_threshold), lines=lines,
+                   cancelled_at=shown(o.cancelled_at, z))
 
 
 class StoreOut(BaseModel):
@@ -194,3 +196,12 @@ class PhraseOut(BaseModel):
 
 class PhraseList(BaseModel):
     data: list[PhraseOut]
+
+
+class OrderEventOut(BaseModel):
+    """An order fact taken: the order as it is now, whether the fact was new (false: a repeat,
+    not applied again) and the open cases whose deadline it moved."""
+
+    order: OrderOut
+    applied: bool
+    moved_cases: list[str]

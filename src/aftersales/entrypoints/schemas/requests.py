@@ -295,6 +295,16 @@ class TokenIn(Strict):
         return c.IssueToken(actor=actor, role=self.role, subject=self.subject, expires_at=self.expires_at)
 
 
+class OrderEventIn(Strict):
+    type: Literal["shipped", "delivered", "completed", "cancelled"]
+    at: Instant
+    # The order system's own id for the event: a repeat with it is answered, not applied again.
+    id: Annotated[Str, Field(min_length=1, max_length=128)] | None = None
+
+    def command(self, actor: Actor, order_id: str) -> c.RecordOrderEvent:
+        return c.RecordOrderEvent(actor=actor, order_id=order_id, type=self.type, at=self.at, event_id=self.id)
+
+
 class PhraseIn(Strict):
     text: Annotated[Str, Field(min_length=1, max_length=500)]
     # "store": the caller's store's (its owner); "platform": the agents' (an operator).

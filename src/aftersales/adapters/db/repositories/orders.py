@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, tuple_
+from sqlalchemy import bindparam, insert, select, tuple_
 
 from aftersales.adapters.db import rows
 from aftersales.adapters.db import tables as t
@@ -40,7 +40,7 @@ class SqlOrders(Repository):
             for x in found
         ]
         return Order(r.id, r.store_id, r.buyer_id, r.paid_at, r.shipped_at, r.delivered_at, r.completed_at,
-                     r.shipping_fee, lines, r.free_shipping_threshold)
+                     r.shipping_fee, lines, r.free_shipping_threshold, r.cancelled_at)
 
     def upsert(self, order: Order) -> bool:
         created = self.tx.conn.execute(_ORDER_EXISTS, {"id": order.id}).first() is None
@@ -49,7 +49,7 @@ class SqlOrders(Repository):
             "id": order.id, "store_id": order.store_id, "buyer_id": order.buyer_id, "paid_at": order.paid_at,
             "shipped_at": order.shipped_at, "delivered_at": order.delivered_at, "completed_at": order.completed_at,
             "shipping_fee": order.shipping_fee, "free_shipping_threshold": order.free_shipping_threshold,
-            "created_at": now, "updated_at": now,
+            "cancelled_at": order.cancelled_at, "created_at": now, "updated_at": now,
         }
         self.tx.upsert(t.orders, values, ["id"], [k for k in values if k not in ("id", "created_at")])
         for pos, line in enumerate(order.lines):
@@ -62,6 +62,16 @@ class SqlOrders(Repository):
             self.tx.upsert(t.order_lines, lv, ["order_id", "line_id"],
                            [k for k in lv if k not in ("order_id", "line_id")])
         return created
+
+    def event_taken(self, order_id: str, event_id: str) -> tuple[str, datetime] | None:
+        e = t.order_events.c
+        found = self.tx.conn.execute(select(e.type, e.at).where(e.order_id == order_id,
+                                                                e.event_id == event_id)).first()
+        return None if found is None else (str(found.type), found.at)
+
+    def take_event(self, order_id: str, event_id: str, kind: str, at: datetime, recorded_at: datetime) -> None:
+        self.tx.conn.execute(insert(t.order_events).values(order_id=order_id, event_id=event_id, type=kind, at=at,
+                                                           recorded_at=recorded_at))
 
     def of_buyer(self, buyer_id: str, before: tuple[datetime, str] | None, limit: int) -> list[Order]:
         """The buyer's orders, most recently paid first (keyset on paid time and id)."""

@@ -10,10 +10,12 @@ from aftersales.domain.model import Case, Order, Reopening
 from aftersales.entrypoints.api.deps import TZ, Who, off_loop, system_of
 from aftersales.entrypoints.api.idempotency import Reply, write
 from aftersales.entrypoints.api.routers.common import API, READ_ERRORS, WRITE_ERRORS, etag
-from aftersales.entrypoints.schemas.requests import OrderIn, ReopenIn, ReopenRequestIn
+from aftersales.entrypoints.schemas.platform import OrderEventOut
+from aftersales.entrypoints.schemas.requests import OrderEventIn, OrderIn, ReopenIn, ReopenRequestIn
 from aftersales.entrypoints.schemas.responses import CaseOut, EligibilityOut, OrderOut, ReopeningList, ReopeningOut
 from aftersales.entrypoints.schemas.types import Instant
 from aftersales.services import queries as q
+from aftersales.services.values import OrderEventTaken
 
 router = APIRouter()
 
@@ -29,6 +31,25 @@ async def order_upsert(body: OrderIn, actor: Who, request: Request, response: Re
         return Reply(OrderOut.from_order(command.order, sys.pack), 201 if created else 200)
 
     return await off_loop(write, sys, request, actor, body, command, render, response)
+
+
+@router.post(f"{API}/orders/{{order_id}}/events", response_model=OrderEventOut, status_code=201,
+             operation_id="order_event", tags=["orders"],
+             responses={200: {"model": OrderEventOut, "description": "A repeat: taken before, not applied again"},
+                        **WRITE_ERRORS}, dependencies=[TZ])
+async def order_event(order_id: str, body: OrderEventIn, actor: Who, request: Request, response: Response) -> Any:
+    """One fact of the order (integration): shipped, delivered, completed or cancelled, at a time.
+    Late or out of order is fine (a late `delivered` does not undo `completed`); a time that
+    contradicts what is known is refused 409 `order_event_conflict`. The deadlines of the
+    order's open cases that depend on the goods' state move with it."""
+    sys = system_of(request)
+
+    def render(taken: OrderEventTaken) -> Reply:
+        out = OrderEventOut(order=OrderOut.from_order(taken.order, sys.pack), applied=taken.applied,
+                            moved_cases=taken.moved)
+        return Reply(out, 201 if taken.applied else 200)
+
+    return await off_loop(write, sys, request, actor, body, body.command(actor, order_id), render, response)
 
 
 @router.get(f"{API}/orders/{{order_id}}", response_model=OrderOut, responses=READ_ERRORS, operation_id="order_get",
