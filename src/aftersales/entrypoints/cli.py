@@ -1,4 +1,4 @@
-"""The ``aftersales`` command (DESIGN 3.6): serve, worker, demo, db upgrade, token, scenario run."""
+"""The ``aftersales`` command (DESIGN 3.6): serve, worker, demo, db upgrade, token, scenario run, orders import."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from aftersales.domain.model import Actor, Role
+from aftersales.entrypoints.order_import import orders_app
 from aftersales.services import commands as c
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ app.add_typer(user_app, name="user")
 line_app = typer.Typer(help="Order lines: reopening their after-sale windows.", no_args_is_help=True)
 app.add_typer(line_app, name="line")
 app.add_typer(scenario_app, name="scenario")
+app.add_typer(orders_app, name="orders")
 
 
 def _logging() -> None:
