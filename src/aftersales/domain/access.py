@@ -200,6 +200,16 @@ def phrase_scope(actor: Actor) -> tuple[bool, str | None]:
     return False, None
 
 
+def keeps_phrases(actor: Actor) -> bool:
+    """Whether the actor keeps the quick phrases they use (a store's owner, an operator)."""
+    uses, store_id = phrase_scope(actor)
+    try:
+        manage_phrases(actor, store_id)
+    except errors.Forbidden:
+        return False
+    return uses
+
+
 def manage_phrases(actor: Actor, store_id: str | None) -> None:
     """A store's owner keeps its quick phrases; an operator keeps the platform's."""
     if store_id is None:

@@ -21,7 +21,7 @@ from aftersales.domain.timecalc import BusinessCalendar, add
 KINDS = ("shipped", "delivered", "completed", "cancelled")
 FIELD = {"shipped": "shipped_at", "delivered": "delivered_at", "completed": "completed_at",
          "cancelled": "cancelled_at"}
-_PROGRESS = ("shipped", "delivered", "completed")  # each at or after the one before it
+PROGRESS = ("shipped", "delivered", "completed")  # each at or after the one before it
 _ZH = {"shipped": "发货", "delivered": "签收", "completed": "交易成功", "cancelled": "取消"}
 
 
@@ -44,15 +44,15 @@ def apply(order: Order, kind: str, at: datetime) -> Order | None:
         raise _conflict(f"{kind} at {at.isoformat()} is before the order was paid",
                         f"{_ZH[kind]}时间早于付款时间", order)
     if kind == "cancelled":
-        if any(getattr(order, FIELD[k]) is not None for k in _PROGRESS):
+        if any(getattr(order, FIELD[k]) is not None for k in PROGRESS):
             raise _conflict("an order that shipped is not cancelled: its buyer asks for after-sales",
                             "已发货的订单不能取消,买家可申请售后", order)
     elif order.cancelled_at is not None:
         raise _conflict(f"the order was cancelled at {order.cancelled_at.isoformat()}",
                         f"订单已于 {order.cancelled_at.isoformat()} 取消", order)
     else:
-        place = _PROGRESS.index(kind)
-        for i, other in enumerate(_PROGRESS):
+        place = PROGRESS.index(kind)
+        for i, other in enumerate(PROGRESS):
             when: datetime | None = getattr(order, FIELD[other])
             if when is not None and ((i < place and at < when) or (i > place and at > when)):
                 raise _conflict(f"{kind} at {at.isoformat()} contradicts {other} at {when.isoformat()}",

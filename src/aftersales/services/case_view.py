@@ -4,11 +4,11 @@ another, and a face never stitches a view from several requests."""
 
 from __future__ import annotations
 
-from aftersales.domain import access, eligibility, errors
+from aftersales.domain import access, eligibility
 from aftersales.domain.model import Case
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
-from aftersales.services.orders import line_facts
+from aftersales.services.orders import line_facts, visible_line
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.values import CaseView, LineView, ThreadItem
 from aftersales.services.waiting import reader_of
@@ -47,10 +47,7 @@ def line_page(query: q.LinePage, uow: UnitOfWork, deps: Deps) -> LineView:
     """The buyer's line: what they may ask for now and until when, and the case already open on it."""
     at = deps.now(None)
     with uow.read():
-        order = access.visible_order(query.actor, uow.orders.get(query.order_id))
-        line = order.line(query.line_id)
-        if line is None:
-            raise errors.NotFound("no such order line", "订单商品不存在")
+        order, line = visible_line(uow, query.actor, query.order_id, query.line_id)
         facts = line_facts(uow, deps, order, line)
         history = facts.history
         found = uow.cases.get(history.open_case_id) if history.open_case_id else None

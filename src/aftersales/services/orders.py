@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from aftersales.domain import access, eligibility, errors
+from aftersales.domain import access, eligibility, errors, order_facts
 from aftersales.domain import store_policy as store_policies
 from aftersales.domain.clauses import Finding, Verdict
 from aftersales.domain.eligibility import LineFacts, Option
-from aftersales.domain.model import Line, Order, Reopening, Role
+from aftersales.domain.model import Actor, Line, Order, Reopening, Role
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import Duration, Unit, add
 from aftersales.services import commands as c
@@ -21,7 +21,7 @@ from aftersales.services.ports import UnitOfWork
 from aftersales.services.record import store_of
 from aftersales.services.values import Page
 
-_PROGRESS = ("shipped_at", "delivered_at", "completed_at")
+_PROGRESS = tuple(order_facts.FIELD[kind] for kind in order_facts.PROGRESS)
 
 
 def upsert_store(cmd: c.UpsertStore, uow: UnitOfWork, deps: Deps) -> bool:
@@ -53,8 +53,9 @@ def upsert_order(cmd: c.UpsertOrder, uow: UnitOfWork, deps: Deps) -> bool:
         if old is not None:
             _validate_advance(old, order)
             order = dataclasses.replace(order, cancelled_at=old.cancelled_at)  # an event's to set, not a post's
-        changed = [kind for kind, name in zip(("shipped", "delivered", "completed"), _PROGRESS, strict=True)
-                   if old is not None and getattr(old, name) != getattr(order, name)]
+        field = order_facts.FIELD
+        changed = [kind for kind in order_facts.PROGRESS
+                   if old is not None and getattr(old, field[kind]) != getattr(order, field[kind])]
         if changed and old is not None and old.cancelled_at is not None:
             raise errors.OrderEventConflict("the order was cancelled: it takes no shipment, delivery or completion",
                                             "订单已取消,不能再记录发货、签收或交易成功", field="shipped_at")
@@ -156,12 +157,18 @@ def line_eligibility(query: q.LineEligibility, uow: UnitOfWork, deps: Deps) -> t
     """Every type and reason pair for one line, as the buyer would be answered at ``at``."""
     at = deps.now(query.at)
     with uow.read():
-        order = access.visible_order(query.actor, uow.orders.get(query.order_id))
-        line = order.line(query.line_id)
-        if line is None:
-            raise errors.NotFound("no such order line", "订单商品不存在")
+        order, line = visible_line(uow, query.actor, query.order_id, query.line_id)
         facts = line_facts(uow, deps, order, line)
     return at, eligibility.options(facts, at)
+
+
+def visible_line(uow: UnitOfWork, actor: Actor, order_id: str, line_id: str) -> tuple[Order, Line]:
+    """The order and its line, if the actor may see them (inside the caller's read); NotFound otherwise."""
+    order = access.visible_order(actor, uow.orders.get(order_id))
+    line = order.line(line_id)
+    if line is None:
+        raise errors.NotFound("no such order line", "订单商品不存在")
+    return order, line
 
 
 def line_facts(uow: UnitOfWork, deps: Deps, order: Order, line: Line) -> LineFacts:

@@ -17,10 +17,6 @@ class PhraseRepository(Protocol):
         """The store's quick phrases (None: the platform's), oldest first."""
         ...
 
-    def count(self, store_id: str | None) -> int:
-        """How many quick phrases the store (None: the platform) keeps."""
-        ...
-
     def get(self, phrase_id: int) -> Phrase | None:
         """One quick phrase, whoever's it is (the caller checks)."""
         ...

@@ -32,10 +32,11 @@ def add_phrase(cmd: c.AddPhrase, uow: UnitOfWork, deps: Deps) -> Phrase:
         raise errors.ValidationFailed(f"a quick phrase has 1 to {MAX_LENGTH} characters",
                                       f"快捷短语须为 1 到 {MAX_LENGTH} 个字符", field="text")
     with uow.transaction():
-        if uow.phrases.count(store_id) >= MAX_PHRASES:
+        kept = uow.phrases.of(store_id)
+        if len(kept) >= MAX_PHRASES:
             raise errors.ValidationFailed(f"at most {MAX_PHRASES} quick phrases; remove one first",
                                           f"快捷短语最多 {MAX_PHRASES} 条,请先删除一条", field="text")
-        if any(p.text == text for p in uow.phrases.of(store_id)):
+        if any(p.text == text for p in kept):
             raise errors.ValidationFailed("that quick phrase is already there", "该快捷短语已存在", field="text")
         return uow.phrases.add(store_id, text, cmd.actor.staff or cmd.actor.id, deps.clock.now())
 

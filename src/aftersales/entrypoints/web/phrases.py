@@ -26,9 +26,7 @@ def with_phrase(typed: str, fields: dict[str, str]) -> str:
 
 
 def may_manage(who: Viewer) -> bool:
-    actor = who.actor
-    return actor is not None and ((actor.role is Role.SELLER and actor.team_role in (None, "owner"))
-                                  or actor.role is Role.OPERATOR)
+    return who.actor is not None and access.keeps_phrases(who.actor)
 
 
 async def _page(request: Request, who: Viewer, error: str | None = None, status: int = 200,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, insert, select
 
 from aftersales.adapters.db import tables as t
 from aftersales.adapters.db.repositories.base import Repository
@@ -28,10 +28,6 @@ class SqlPhrases(Repository):
     def of(self, store_id: str | None) -> list[Phrase]:
         rows = self.tx.conn.execute(select(t.quick_phrases).where(_scope(store_id)).order_by(_p.id)).all()
         return [Phrase(r.id, r.store_id, r.text, r.created_by, r.created_at) for r in rows]
-
-    def count(self, store_id: str | None) -> int:
-        return int(self.tx.conn.execute(select(func.count()).select_from(t.quick_phrases)
-                                        .where(_scope(store_id))).scalar_one())
 
     def get(self, phrase_id: int) -> Phrase | None:
         r = self.tx.conn.execute(select(t.quick_phrases).where(_p.id == phrase_id)).first()
