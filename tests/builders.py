@@ -13,8 +13,10 @@ from aftersales.adapters import packs
 from aftersales.adapters.blobs import MemoryBlobStore
 from aftersales.adapters.clocks import SystemClock
 from aftersales.adapters.files import PillowInspector
+from aftersales.adapters.keys import DerivedSecrets
 from aftersales.adapters.passwords import fast_for_tests
 from aftersales.adapters.payments import InMemoryGateway
+from aftersales.adapters.webhooks import HttpSender
 from aftersales.domain.inputs import CaseRequest, Params
 from aftersales.domain.model import (
     Actor,
@@ -34,7 +36,7 @@ from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.commands import Request
 from aftersales.services.deps import Deps
-from aftersales.services.dispatch import Dispatcher
+from aftersales.services.dispatch import REACTIONS, Dispatcher
 from aftersales.services.ports import UnitOfWork
 
 T0 = datetime.fromisoformat("2026-03-02T10:00:00+08:00")  # a Monday
@@ -80,7 +82,8 @@ class World:
         self.deps = Deps(pack=self.pack, calendar=WeekdayCalendar(), clock=_WorldClock(self), wall_clock=SystemClock(),
                          gateway=self.gateway, new_id=self._new_id,
                          new_secret=lambda role: f"tok_{role}_{next(self._ids)}", passwords=fast_for_tests(),
-                         files=PillowInspector(), blobs=MemoryBlobStore())
+                         files=PillowInspector(), blobs=MemoryBlobStore(), sender=HttpSender(allow_private=True),
+                         secrets=DerivedSecrets(b"a test key of sixteen bytes or more"), reactions=REACTIONS)
         self.dispatch = Dispatcher(lambda: self.uow, self.deps)
         self.dispatch(c.UpsertStore(actor=INTEGRATION, store=STORE))
 

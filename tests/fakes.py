@@ -10,6 +10,7 @@ cannot drift unnoticed.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +25,9 @@ from aftersales.domain.model import Actor, Case, DueTimer, Event, Message, Order
 from aftersales.domain.payouts import Payout, PayoutRequest
 from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
+from aftersales.domain.webhooks import Endpoint
 from aftersales.services.values import FailedSignIns, Listed, StoredReply, TokenRecord, User
+from aftersales.services.webhooks.values import Attempt, Delivery, DueDelivery, NewEvent, SendResult, StoredEvent
 
 
 @dataclass
@@ -46,6 +49,9 @@ class _Data:
     failures: list[tuple[str, str, datetime]] = field(default_factory=list)
     clock: datetime | None = None
     years: dict[int, YearData] = field(default_factory=dict)
+    outbox: list[StoredEvent] = field(default_factory=list)
+    endpoints: dict[str, Endpoint] = field(default_factory=dict)
+    deliveries: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 class FakeUnitOfWork:
@@ -66,6 +72,8 @@ class FakeUnitOfWork:
         self.tokens = _Tokens(self)
         self.users = _Users(self)
         self.system = _System(self)
+        self.outbox = _Outbox(self)
+        self.webhooks = _Webhooks(self)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -485,3 +493,95 @@ class _System(_Repo):
 
     def calendar_years(self) -> list[YearData]:
         return list(self.d.years.values())
+
+
+class _Outbox(_Repo):
+    """Written at once: the fake's transaction is all or nothing anyway."""
+
+    def add(self, event: NewEvent) -> None:
+        seq = len(self.d.outbox) + 1
+        self.d.outbox.append(StoredEvent(seq, event.id, event.type, event.case_id, event.store_id, event.created_at,
+                                         event.body))
+        for endpoint_id in event.endpoints:
+            n = len(self.d.deliveries) + 1
+            self.d.deliveries[n] = {"id": n, "endpoint_id": endpoint_id, "seq": seq, "case_id": event.case_id,
+                                    "state": "pending", "attempts": 0, "next_at": event.created_at,
+                                    "first_at": event.created_at, "delivered_at": None, "owner": None, "tries": []}
+
+    def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
+             limit: int) -> list[StoredEvent]:
+        found = [e for e in self.d.outbox if e.seq > after and e.type != "webhook.test"
+                 and store_id in (None, e.store_id) and (not types or e.type in types) and case_id in (None, e.case_id)]
+        return found[:limit]
+
+    def position(self, event_id: str, store_id: str | None) -> int | None:
+        return next((e.seq for e in self.d.outbox if e.id == event_id and store_id in (None, e.store_id)), None)
+
+
+class _Webhooks(_Repo):
+    def add(self, endpoint: Endpoint) -> None:
+        self.d.endpoints[endpoint.id] = endpoint
+
+    def get(self, endpoint_id: str) -> Endpoint | None:
+        return self.d.endpoints.get(endpoint_id)
+
+    def of(self, store_id: str | None) -> list[Endpoint]:
+        return [e for e in self.d.endpoints.values() if store_id in (None, e.store_id)]
+
+    def enabled(self) -> list[Endpoint]:
+        return [e for e in self.d.endpoints.values() if e.enabled]
+
+    def update(self, endpoint: Endpoint) -> None:
+        self.d.endpoints[endpoint.id] = endpoint
+
+    def health(self, endpoint_id: str, failing_since: datetime | None, switch_off: bool, at: datetime) -> None:
+        e = self.d.endpoints[endpoint_id]
+        self.d.endpoints[endpoint_id] = dataclasses.replace(
+            e, failing_since=failing_since, **({"enabled": False, "disabled_reason": "failing"} if switch_off else {}))
+
+    def delete(self, endpoint_id: str) -> None:
+        self.d.endpoints.pop(endpoint_id, None)
+        self.d.deliveries = {k: v for k, v in self.d.deliveries.items() if v["endpoint_id"] != endpoint_id}
+
+    def claim(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[DueDelivery]:
+        out: list[DueDelivery] = []
+        for d in sorted(self.d.deliveries.values(), key=lambda d: d["id"]):
+            endpoint = self.d.endpoints.get(d["endpoint_id"])
+            earlier = any(o["state"] == "pending" and o["endpoint_id"] == d["endpoint_id"] and o["case_id"]
+                          and o["case_id"] == d["case_id"] and o["seq"] < d["seq"] for o in self.d.deliveries.values())
+            if (d["state"] != "pending" or d["owner"] or endpoint is None or not endpoint.enabled or earlier
+                    or len(out) >= limit):
+                continue
+            d["owner"], d["attempts"] = owner, d["attempts"] + 1
+            event = self.d.outbox[d["seq"] - 1]
+            out.append(DueDelivery(d["id"], endpoint, event.id, event.body, d["attempts"], d["first_at"]))
+        return out
+
+    def finish(self, delivery: DueDelivery, owner: str, result: SendResult, at: datetime, state: str,
+               next_at: datetime | None) -> bool:
+        d = self.d.deliveries.get(delivery.id)
+        if d is None or d["owner"] != owner:
+            return False
+        d.update(state=state, owner=None, next_at=next_at or d["next_at"],
+                 delivered_at=at if state == "delivered" else d["delivered_at"])
+        d["tries"].append(Attempt(delivery.attempt, at, result.status, result.duration_ms, result.error,
+                                  result.answer, result.ok))
+        return True
+
+    def deliveries(self, endpoint_id: str, before: int | None, state: str | None, limit: int) -> list[Delivery]:
+        rows = [d for d in sorted(self.d.deliveries.values(), key=lambda d: -d["id"])
+                if d["endpoint_id"] == endpoint_id and (before is None or d["id"] < before)
+                and state in (None, d["state"])]
+        return [Delivery(d["id"], endpoint_id, self.d.outbox[d["seq"] - 1].id, self.d.outbox[d["seq"] - 1].type,
+                         d["case_id"], d["state"], d["attempts"], d["next_at"], d["first_at"], d["delivered_at"],
+                         tuple(d["tries"])) for d in rows[:limit]]
+
+    def replay(self, endpoint_id: str, delivery_id: int | None, since: datetime | None, at: datetime) -> int:
+        n = 0
+        for d in self.d.deliveries.values():
+            failed_since = d["state"] == "failed" and since is not None and d["first_at"] >= since
+            chosen = d["id"] == delivery_id if delivery_id is not None else failed_since
+            if d["endpoint_id"] == endpoint_id and chosen:
+                d.update(state="pending", next_at=at, first_at=at, owner=None)
+                n += 1
+        return n

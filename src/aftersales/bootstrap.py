@@ -17,12 +17,14 @@ from aftersales.adapters.db import migrate
 from aftersales.adapters.db.engine import DEFAULT_URL, UNREACHABLE, Database, unreachable
 from aftersales.adapters.db.uow import SqlUnitOfWork
 from aftersales.adapters.files import PillowInspector
+from aftersales.adapters.keys import DerivedSecrets, system_key
 from aftersales.adapters.passwords import Argon2Hasher
 from aftersales.adapters.payments import LedgerGateway
+from aftersales.adapters.webhooks import HttpSender
 from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import YearData
 from aftersales.services.deps import Deps
-from aftersales.services.dispatch import Dispatcher
+from aftersales.services.dispatch import REACTIONS, Dispatcher
 from aftersales.services.files import BlobStore
 from aftersales.services.ports import Clock, PaymentGateway, UnitOfWork
 
@@ -95,14 +97,25 @@ def blob_store(settings: Settings) -> BlobStore:
     return FolderBlobStore("aftersales-blobs")
 
 
+def webhook_sender(env: dict[str, str] | os._Environ[str] = os.environ) -> HttpSender:
+    """The webhook sender as the environment sets it: ``AFTERSALES_WEBHOOK_ALLOW_PRIVATE=1`` lets
+    it reach loopback and private addresses (tests, a closed network); ``AFTERSALES_WEBHOOK_TIMEOUT``
+    is the seconds an answer may take (10)."""
+    return HttpSender(allow_private=env.get("AFTERSALES_WEBHOOK_ALLOW_PRIVATE") == "1",
+                      total_timeout=float(env.get("AFTERSALES_WEBHOOK_TIMEOUT") or 10))
+
+
 def deps_for(pack: Pack, *, clock: Clock, gateway: PaymentGateway, years: Iterable[YearData] = (),
              new_id: Callable[[str], str] = ids.new_id, admin_token: str | None = None,
-             test_clock: bool = False, blobs: BlobStore | None = None) -> Deps:
+             test_clock: bool = False, blobs: BlobStore | None = None,
+             key: Callable[[], bytes] | None = None) -> Deps:
     return Deps(pack=pack, calendar=calendars.for_pack(pack.calendar, years), clock=clock, wall_clock=SystemClock(),
                 gateway=gateway, new_id=new_id, new_secret=ids.new_token, passwords=Argon2Hasher(),
                 files=PillowInspector(),
                 blobs=blobs if blobs is not None else MemoryBlobStore(),
-                admin_token=admin_token, test_clock=test_clock)
+                sender=webhook_sender(), secrets=DerivedSecrets(key or (lambda: system_key("sqlite://"))),
+                admin_token=admin_token, test_clock=test_clock,
+                retry_scale=float(os.environ.get("AFTERSALES_WEBHOOK_RETRY_SCALE") or 1), reactions=REACTIONS)
 
 
 def bootstrap(settings: Settings | None = None, *, db: Database | None = None,
@@ -115,7 +128,8 @@ def bootstrap(settings: Settings | None = None, *, db: Database | None = None,
     gateway = gateway or LedgerGateway(db, int(os.environ.get("AFTERSALES_SIM_GATEWAY_DELAY_MS", "0")))
     pack = packs.load(settings.pack)
     deps = deps_for(pack, clock=clock, gateway=gateway, years=_loaded_years(db), admin_token=settings.admin_token,
-                    test_clock=settings.clock == "test", blobs=blob_store(settings))
+                    test_clock=settings.clock == "test", blobs=blob_store(settings),
+                    key=lambda: system_key(settings.database_url))
     return System(settings, Dispatcher(lambda: SqlUnitOfWork(db), deps), db=db)
 
 

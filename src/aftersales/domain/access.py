@@ -310,3 +310,31 @@ def forms_for(actor: Actor, case: Case) -> frozenset[str]:
     if actor.role is R.SELLER:
         out.add("assign")
     return frozenset(out)
+
+
+def webhook_scope(actor: Actor) -> str | None:
+    """Whose webhook endpoints the actor keeps: the platform's and every store's (None) for an
+    operator, its own store's for a store's owner (or the store's API token)."""
+    if actor.role is R.OPERATOR:
+        return None
+    if actor.role is R.SELLER and actor.team_role in (None, "owner"):
+        return actor.id
+    raise errors.Forbidden("only an operator or a store's owner keeps webhook endpoints",
+                           "只有平台运营或店主可以管理 Webhook 地址")
+
+
+def visible_endpoint(actor: Actor, store_id: str | None) -> None:
+    """Another store's endpoint, or the platform's to a store, is not found."""
+    scope = webhook_scope(actor)
+    if scope is not None and scope != store_id:
+        raise errors.NotFound("no such webhook endpoint", "没有这个 Webhook 地址")
+
+
+def event_scope(actor: Actor) -> str | None:
+    """Whose events the actor may list: a store its own cases' (its id), the platform's staff
+    and the marketplace's systems every case's (None); a buyer none."""
+    if actor.role is R.SELLER:
+        return actor.id
+    if actor.role in (R.AGENT, R.OPERATOR, R.INTEGRATION):
+        return None
+    raise errors.Forbidden("events are for stores and the platform", "事件仅供店铺与平台读取")

@@ -174,6 +174,14 @@ class OrderEventConflict(DomainError):
     status = 409
 
 
+class WebhookUrlRefused(DomainError):
+    """A webhook endpoint's address the platform will not send to: not http(s), or one that
+    reaches inside the network it runs in (loopback, private, link-local, a cloud's metadata)."""
+
+    code = "webhook_url_refused"
+    status = 422
+
+
 class IdempotencyConflict(DomainError):
     """The Idempotency-Key was used before with a different request."""
 

@@ -117,7 +117,7 @@ def serve(
 
 @app.command()
 def worker() -> None:
-    """Fire due timers and settle refunds until stopped (Ctrl-C or SIGTERM)."""
+    """Fire due timers, settle refunds and send webhooks until stopped (Ctrl-C or SIGTERM)."""
     from aftersales.entrypoints.worker import Worker
 
     _logging()

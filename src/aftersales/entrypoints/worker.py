@@ -1,4 +1,4 @@
-"""The worker: fires due timers and settles payouts, forever.
+"""The worker: fires due timers, settles payouts and sends webhooks, forever.
 
 Claims are leases in real time (a test clock does not move by itself, so a lease
 measured on it would never lapse). Due times are on the system's clock, real or
@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 
 from aftersales.bootstrap import System
 from aftersales.services import commands as c
+from aftersales.services.webhooks import requests as w
 
 log = logging.getLogger("aftersales.worker")
 
@@ -37,15 +38,20 @@ class Worker:
         self.lease = timedelta(seconds=lease if lease is not None else float(
             os.environ.get("AFTERSALES_LEASE_SECONDS", "30")))
         self.batch = batch
+        # Webhook requests in flight at once, each in a thread of its own.
+        self.senders = int(os.environ.get("AFTERSALES_WEBHOOK_SENDERS") or 4)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_purge = 0.0
 
-    def run_once(self) -> int:
-        """One round: fire what is due, settle what is pending. Returns how much was claimed."""
+    def run_once(self, webhooks: bool = True) -> int:
+        """One round: fire what is due, settle what is pending, and (``webhooks``, unless the
+        senders do it in their own threads) send what is due. Returns how much was claimed."""
         dispatch, lease = self.system.dispatch, self.lease.total_seconds()
         n = dispatch(c.FireDueTimers(owner=self.owner, lease_seconds=lease, limit=self.batch))
         n += dispatch(c.SettlePayouts(owner=self.owner, lease_seconds=lease, limit=self.batch))
+        if webhooks:
+            n += dispatch(w.DeliverWebhooks(owner=self.owner, lease_seconds=lease, limit=self.batch))
         if time.monotonic() - self._last_purge > 3600:
             self._last_purge = time.monotonic()
             purged = dispatch(c.PurgeIdempotency(before=datetime.now(UTC) - IDEMPOTENCY_KEEP))
@@ -53,11 +59,27 @@ class Worker:
                 log.info("purged %d idempotency keys older than %s", purged, IDEMPOTENCY_KEEP)
         return n
 
-    def run(self) -> None:
-        log.info("worker %s started (poll %.2fs, lease %s)", self.owner, self.poll, self.lease)
+    def send(self, index: int) -> None:
+        """One sender: claim a due webhook delivery, send it, again; rest a poll when none is due.
+        Several run side by side, so one slow endpoint holds up one sender, not the deadlines."""
+        owner, lease = f"{self.owner}:s{index}", self.lease.total_seconds()
         while not self._stop.is_set():
             try:
-                busy = self.run_once()
+                busy = self.system.dispatch(w.DeliverWebhooks(owner=owner, lease_seconds=lease, limit=1))
+            except Exception:
+                log.exception("webhook sender %s failed; retrying", owner)
+                busy = 0
+            if not busy:
+                self._stop.wait(self.poll)
+
+    def run(self) -> None:
+        log.info("worker %s started (poll %.2fs, lease %s, %d webhook senders)", self.owner, self.poll, self.lease,
+                 self.senders)
+        for i in range(self.senders):
+            threading.Thread(target=self.send, args=(i,), name=f"aftersales-sender-{i}", daemon=True).start()
+        while not self._stop.is_set():
+            try:
+                busy = self.run_once(webhooks=False)
             except Exception:
                 # A database hiccup must not kill the worker; the leases make the retry safe.
                 log.exception("worker round failed; retrying")

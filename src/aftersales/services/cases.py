@@ -50,7 +50,7 @@ def _open_on_line(uow: UnitOfWork, deps: Deps, actor: Actor, order_id: str, line
                       uow.cases.line_history(order.id, line.id), deps.calendar, refunded_elsewhere(uow, order, None),
                       evidence=evidence_kinds(uow, None, request.evidence_ids))
         out = opener(deps.new_id("cs"), actor, when, ctx, request)
-        record(uow, out)
+        record(uow, deps, out)
         if request.evidence_ids:
             uow.evidence.attach(list(request.evidence_ids), out.case.id)
         return out.case
@@ -76,8 +76,8 @@ def appeal_ruling(cmd: c.AppealRuling, uow: UnitOfWork, deps: Deps) -> Case:
         ctx = dataclasses.replace(context_for(uow, deps, original, "appeal"),
                                   history=uow.cases.line_history(original.order_id, original.line_id))
         marked, opened = appeals.appeal(original, cmd.actor, at, ctx, deps.new_id("cs"), cmd.amount, cmd.note)
-        record(uow, opened)
-        record(uow, marked, original.version)
+        record(uow, deps, opened)
+        record(uow, deps, marked, original.version)
         return opened.case
 
 
@@ -92,7 +92,7 @@ def act(cmd: c.Act, uow: UnitOfWork, deps: Deps) -> Case:
         out = case_engine.act(case, cmd.action, cmd.actor, at, ctx, cmd.params, cmd.expected_version)
         ids = cmd.params.evidence_ids
         check_evidence(uow, cmd.actor, case.id, ids)
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
         if ids:
             uow.evidence.attach(list(ids), case.id)
         if out.event.action == "reopen_grant":
@@ -129,7 +129,7 @@ def post_message(cmd: c.PostMessage, uow: UnitOfWork, deps: Deps) -> Message:
         # Stored first for its id; a refusal below rolls it back with the rest.
         msg_id = uow.messages.add(Message(0, case.id, cmd.actor, text, at))
         out = case_engine.note(case, cmd.actor, at, "message", {"message_id": msg_id}, cmd.expected_version)
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
         return Message(msg_id, case.id, cmd.actor, text, at)
 
 
@@ -197,7 +197,7 @@ def attach_files(cmd: c.AttachFiles, uow: UnitOfWork, deps: Deps) -> list[Eviden
             out.case.evidence_ids.append(extra.id)
         for item in items:
             uow.evidence.add(item)
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
         for _, _, data_, thumb in kept:
             _keep(deps, data_, thumb)
         return items
@@ -274,7 +274,7 @@ def assign_case(cmd: c.AssignCase, uow: UnitOfWork, deps: Deps) -> Case:
                 raise errors.ValidationFailed(f"{cmd.assignee!r} is not on the store's team",
                                               f"{cmd.assignee!r} 不是本店可处理售后的成员", field="assignee")
         out = case_engine.assign(case, cmd.actor, at, cmd.assignee, cmd.expected_version)
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
         return out.case
 
 

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from aftersales.domain.policy import Pack
 from aftersales.domain.timecalc import BusinessCalendar
 from aftersales.services.files import BlobStore, FileInspector
 from aftersales.services.ports import Clock, PasswordHasher, PaymentGateway
+from aftersales.services.webhooks.ports import Secrets, WebhookSender
+
+if TYPE_CHECKING:
+    from aftersales.domain.model import Case, Event
+    from aftersales.services.ports import UnitOfWork
+
+    Reaction = Callable[[UnitOfWork, "Deps", Case, Event], None]
+else:
+    Reaction = Any
 
 
 @dataclass(frozen=True)
@@ -26,8 +36,16 @@ class Deps:
     passwords: PasswordHasher
     files: FileInspector
     blobs: BlobStore
+    sender: WebhookSender  # reaches only public addresses (unless the network is a closed one)
+    secrets: Secrets
     admin_token: str | None = None
     test_clock: bool = False  # whether the test clock of DESIGN 3.6 is on
+    # Shrinks the delays between webhook retries, not the three days of trying (tests; 1.0: the
+    # Standard Webhooks schedule).
+    retry_scale: float = 1.0
+    # What follows a history event, by its action ("*": every one): run by ``record`` in the
+    # transaction that writes the event (the outbox row today).
+    reactions: Mapping[str, tuple[Reaction, ...]] = field(default_factory=dict)
 
     def now(self, at: datetime | None = None) -> datetime:
         """``at`` when a caller said when, else the system clock's now."""

@@ -16,6 +16,7 @@ from aftersales.services import commands as c
 from aftersales.services import queries as q
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
+from aftersales.services.webhooks import handlers as webhooks
 
 R = TypeVar("R")
 Handler = Callable[[Any, UnitOfWork, Deps], Any]
@@ -87,7 +88,13 @@ HANDLERS: Mapping[type[c.Request[Any]], Handler] = {
     c.RedeemLoginLink: identity.redeem_login_link,
     c.SignOut: identity.sign_out,
     q.AuthenticateSession: identity.authenticate_session,
+    # what goes out
+    **webhooks.HANDLERS,
 }
+
+# What follows a history event, by its action ("*": every one), merged from the subdomains';
+# ``record`` runs them in the event's transaction (wired through ``Deps.reactions``).
+REACTIONS = {**webhooks.REACTIONS}
 
 
 class Dispatcher:

@@ -56,6 +56,6 @@ def follow_cases(uow: UnitOfWork, deps: Deps, actor: Actor, order: Order, fact: 
             continue
         out = order_facts.follow(case, order, actor, now, deps.pack, deps.calendar, fact)
         if out is not None:
-            record(uow, out, case.version)
+            record(uow, deps, out, case.version)
             moved.append(case.id)
     return moved

@@ -23,6 +23,7 @@ from aftersales.services.listing import CaseListing
 from aftersales.services.order_log import OrderEvents
 from aftersales.services.phrasebook import PhraseRepository
 from aftersales.services.values import FailedSignIns, StoredReply, TokenRecord, User
+from aftersales.services.webhooks.ports import WebhookUnit
 
 
 class Clock(Protocol):
@@ -337,7 +338,7 @@ class SystemRepository(Protocol):
         ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWork(WebhookUnit, Protocol):
     """One transaction over the repositories. ``transaction()`` commits when its block
     ends normally and rolls back when it raises; nested blocks join the outer one."""
 

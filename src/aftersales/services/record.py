@@ -2,8 +2,8 @@
 
 ``record`` is the one function that turns a domain ``Outcome`` into writes: the case,
 its history event, its timer (armed or dropped) and its payouts, all in the caller's
-transaction. The outbox of webhooks will be written here too, so that no face and no
-repository can change a case without its consequences.
+transaction, and then what reacts to the event (``Deps.reactions``: its event object in the
+outbox), so that no face and no repository can change a case without its consequences.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from aftersales.domain import case as case_engine
 from aftersales.domain import errors
 from aftersales.domain.eligibility import LineHistory
 from aftersales.domain.inputs import Context
-from aftersales.domain.model import Actor, Case, Message, Order
+from aftersales.domain.model import Actor, Case, Event, Message, Order
 from aftersales.domain.policy import EVIDENCE_ACTIONS
 from aftersales.domain.stores import Store
 from aftersales.services.deps import Deps
@@ -24,8 +24,9 @@ from aftersales.services.ports import UnitOfWork
 UNREAD = LineHistory()
 
 
-def record(uow: UnitOfWork, outcome: case_engine.Outcome, expected_version: int | None = None) -> None:
-    """Write everything ``outcome`` means. ``expected_version`` None: a new case."""
+def record(uow: UnitOfWork, deps: Deps, outcome: case_engine.Outcome, expected_version: int | None = None) -> Event:
+    """Write everything ``outcome`` means and run the reactions to its history event, which it
+    answers. ``expected_version`` None: a new case."""
     if expected_version is None:
         uow.cases.add(outcome.case)
     else:
@@ -44,6 +45,9 @@ def record(uow: UnitOfWork, outcome: case_engine.Outcome, expected_version: int 
     if outcome.says is not None:
         uow.messages.add(Message(0, event.case_id, Actor.system(), outcome.says.en, event.at, "system",
                                  outcome.says.zh))
+    for react in (*deps.reactions.get("*", ()), *deps.reactions.get(event.action, ())):
+        react(uow, deps, outcome.case, event)
+    return event
 
 
 def store_of(uow: UnitOfWork, store_id: str) -> Store:

@@ -47,7 +47,7 @@ def fire_timer(cmd: c.FireTimer, uow: UnitOfWork, deps: Deps) -> bool:
         except errors.DomainError as exc:
             log.warning("timer %s of case %s refused (%s); flagged for an agent", timer.action, case.id, exc.code)
             out = case_engine.timer_failed(case, timer, exc, deps.pack, deps.calendar)
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
         return True
 
 
@@ -103,7 +103,7 @@ def _settle_one(uow: UnitOfWork, deps: Deps, payout: Payout, state: str, referen
             return
         at = max(settled_at, case.status_since)
         out = case_engine.act(case, "settle", Actor.system(), at, context_for(uow, deps, case, "settle"))
-        record(uow, out, case.version)
+        record(uow, deps, out, case.version)
 
 
 def run_to_rest(cmd: c.RunToRest, uow: UnitOfWork, deps: Deps) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, MetaData
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator
 
@@ -33,3 +33,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 JSONType: Any = JSON().with_variant(JSONB(), "postgresql")
 Money = BigInteger  # integer fen
+
+# The one metadata every table is on (``tables``, ``webhook_tables``), named alike.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
@@ -22,17 +21,7 @@ from sqlalchemy import (
 from aftersales.adapters.db.coltypes import JSONType as JSONType
 from aftersales.adapters.db.coltypes import Money as Money
 from aftersales.adapters.db.coltypes import UTCDateTime as UTCDateTime
-
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
-
-
+from aftersales.adapters.db.coltypes import metadata as metadata
 
 stores = Table(
     "stores",
@@ -382,3 +371,9 @@ line_reopenings = Table(
     ForeignKeyConstraint(["order_id", "line_id"], ["order_lines.order_id", "order_lines.line_id"]),
     Index("ix_line_reopenings_line", "order_id", "line_id"),
 )
+
+# The tables of what goes out, on this metadata (see their module).
+from aftersales.adapters.db.webhook_tables import outbox as outbox  # noqa: E402
+from aftersales.adapters.db.webhook_tables import webhook_attempts as webhook_attempts  # noqa: E402
+from aftersales.adapters.db.webhook_tables import webhook_deliveries as webhook_deliveries  # noqa: E402
+from aftersales.adapters.db.webhook_tables import webhook_endpoints as webhook_endpoints  # noqa: E402

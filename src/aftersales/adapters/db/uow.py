@@ -22,6 +22,7 @@ from aftersales.adapters.db.repositories.system import SqlSystem
 from aftersales.adapters.db.repositories.timers import SqlTimers
 from aftersales.adapters.db.repositories.tokens import SqlTokens
 from aftersales.adapters.db.repositories.users import SqlUsers
+from aftersales.adapters.db.repositories.webhooks import SqlOutbox, SqlWebhooks
 from aftersales.adapters.db.statements import upsert_statement
 from aftersales.domain.stores import Store
 
@@ -29,7 +30,7 @@ R = TypeVar("R")
 
 
 class _Repository(Generic[R]):
-    """A repository made on first use and kept: a request touches a few of the eleven, and a
+    """A repository made on first use and kept: a request touches a few of them, and a
     unit of work is made for every request (making them all cost more than the SQL of a read)."""
 
     def __init__(self, kind: Callable[[Any], R]) -> None:
@@ -67,6 +68,8 @@ class SqlUnitOfWork:
     tokens = _Repository(SqlTokens)
     users = _Repository(SqlUsers)
     system = _Repository(SqlSystem)
+    outbox = _Repository(SqlOutbox)
+    webhooks = _Repository(SqlWebhooks)
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -101,9 +104,15 @@ class SqlUnitOfWork:
         with self.db.writing() as conn:
             self._conn, self._write = conn, True
             self.seen_stores, self.seen_cases = {}, {}
+            outbox: SqlOutbox | None = self.__dict__.get("outbox")
             try:
                 yield
+                outbox = self.__dict__.get("outbox")
+                if outbox is not None:
+                    outbox.flush()  # last, so the outbox lock is held only while committing
             finally:
+                if outbox is not None:
+                    outbox.pending.clear()
                 self._conn, self._write = None, False
 
     @contextmanager
@@ -121,9 +130,15 @@ class SqlUnitOfWork:
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
-        """A nested transaction: an error inside undoes only what the block wrote."""
-        with self.conn.begin_nested():
-            yield
+        """A nested transaction: an error inside undoes only what the block wrote (its events too)."""
+        outbox: SqlOutbox = self.outbox
+        held = len(outbox.pending)
+        try:
+            with self.conn.begin_nested():
+                yield
+        except BaseException:
+            del outbox.pending[held:]
+            raise
 
     def writable(self, timeout: float) -> bool:
         return self.db.writable(timeout)

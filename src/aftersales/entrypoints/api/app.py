@@ -34,9 +34,10 @@ from aftersales.entrypoints.api.routers import (
     stores,
     system,
     tokens,
+    webhooks,
 )
 
-ROUTERS = (system, tokens, stores, orders, cases, actions, evidence, messages, phrases, interventions)
+ROUTERS = (system, tokens, stores, orders, cases, actions, evidence, messages, phrases, interventions, webhooks)
 STATIC = "/static/api"
 
 

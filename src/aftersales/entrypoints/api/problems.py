@@ -48,6 +48,7 @@ TITLES: dict[str, str] = {
     "account_locked": "Too many failed sign-ins",
     "link_used": "The sign-in link was used or has expired",
     "order_event_conflict": "The order event contradicts what is known of the order",
+    "webhook_url_refused": "Events are not sent to this address",
     "internal_error": "Internal error",
 }
 

@@ -27,7 +27,6 @@ from aftersales.domain.model import (
 )
 from aftersales.domain.money import format_fen
 from aftersales.domain.policy import Pack
-from aftersales.domain.timecalc import Unit
 
 # The platform's resources are in ``platform``; re-exported so that every response model has one address.
 from aftersales.entrypoints.schemas.platform import (
@@ -45,7 +44,8 @@ from aftersales.entrypoints.schemas.platform import (
     TokenList,
     TokenOut,
 )
-from aftersales.entrypoints.schemas.types import MoneyOut, Text, WireTime, money_text, shown, who
+from aftersales.entrypoints.schemas.types import MoneyOut, Text, WireTime, display_zone, money_text, shown, who
+from aftersales.services.case_doc import case_document
 from aftersales.services.values import QueueItem
 
 
@@ -103,9 +103,6 @@ class PauseOut(BaseModel):
 
 
 Clock = Literal["natural_hours", "natural_days", "business_days", "natural_years"]
-CLOCKS: dict[Unit, Clock] = {Unit.HOURS: "natural_hours", Unit.DAYS: "natural_days",
-                             Unit.BUSINESS_DAYS: "business_days", Unit.YEARS: "natural_years"}
-
 
 class CaseOut(BaseModel):
     id: str
@@ -155,59 +152,9 @@ class CaseOut(BaseModel):
 
     @classmethod
     def from_case(cls, c: Case, pack: Pack, viewer: Actor | None = None) -> CaseOut:
-        z = pack.zone
-        explanation: Text | None = None
-        clock: Clock | None = None
-        rule = next((r for r in pack.timeouts if r.id == c.deadline_rule), None) if c.deadline_rule else None
-        if rule is not None:
-            clock = CLOCKS[rule.after.unit]
-            when = shown(c.deadline, z)
-            when_text = when.isoformat() if when is not None else None
-            explanation = Text(zh=f"{rule.text.zh}(截止 {when_text};依据:{rule.source})",
-                               en=f"{rule.text.en} (by {when_text}; source: {rule.source})")
-        return cls(
-            id=c.id, order_id=c.order_id, line_id=c.line_id, store_id=c.store_id, buyer_id=c.buyer_id, type=c.type,
-            reason=c.reason, status=c.status.value, phase=c.phase.value, amount=format_fen(c.amount),
-            refunded=format_fen(c.refunded), line_paid=format_fen(c.line_paid), deadline=shown(c.deadline, z),
-            deadline_action=c.deadline_action, deadline_rule=c.deadline_rule,
-            deadline_provisional=c.deadline_provisional, deadline_clock=clock, deadline_explanation=explanation,
-            version=c.version, freight=_freight(c), opened_at=shown(c.opened_at, z),
-            status_since=shown(c.status_since, z), updated_at=shown(c.updated_at or c.status_since, z),
-            description=c.description, evidence_ids=list(c.evidence_ids), eligibility_rule=c.eligibility_rule,
-            return_address=c.return_address, return_shipment=ShipmentOut.from_shipment(c.return_shipment, pack),
-            replacement_shipment=ShipmentOut.from_shipment(c.replacement_shipment, pack),
-            refusal=None if c.refusal_reason is None else {"reason": c.refusal_reason, "note": c.refusal_note},
-            receipt_refused=c.receipt_refused, repair_failures=c.repair_failures, ruling=_ruling(c, pack),
-            closed_by=c.closed_by, assignee=c.assignee,
-            offer=None if c.offer is None else OfferOut(
-                type=c.offer.type, amount=format_fen(c.offer.amount), note=c.offer.note,
-                evidence_ids=list(c.offer.evidence_ids), at=shown(c.offer.at, z)),
-            agent=c.agent, sla_due=shown(c.sla_due, z), suspend_asked=c.suspend_asked,
-            kind=c.kind, appeal_of=c.appeal_of, appeal_id=c.appeal_id,  # type: ignore[arg-type]
-            pause=None if c.pause is None else PauseOut(
-                kind=c.pause.kind, parties=list(c.pause.parties), note=c.pause.note,  # type: ignore[arg-type]
-                since=shown(c.pause.since, z), until=shown(c.pause.until, z), by=c.pause.by),
-            allowed_actions=actions_for(viewer, c) if viewer is not None else [],
-        )
-
-
-def _freight(c: Case) -> FreightOut | None:
-    f = c.freight
-    if f is None:
-        return None
-    return FreightOut(
-        return_leg=f.return_leg.value if f.return_leg else None,
-        outbound_leg=f.outbound_leg.value if f.outbound_leg else None,
-        replacement_leg=f.replacement_leg.value if f.replacement_leg else None,
-        compensation=format_fen(f.compensation), insurance=format_fen(f.insurance), rule=f.rule)
-
-
-def _ruling(c: Case, pack: Pack) -> RulingOut | None:
-    r = c.ruling
-    if r is None:
-        return None
-    return RulingOut(outcome=r.outcome, amount=money_text(r.amount), fault=r.fault, note=r.note, agent_id=r.agent_id,
-                     at=shown(r.at, pack.zone))
+        doc = case_document(c, pack, display_zone.get())
+        doc["allowed_actions"] = actions_for(viewer, c) if viewer is not None else []
+        return cls.model_validate(doc)
 
 
 class CaseList(BaseModel):

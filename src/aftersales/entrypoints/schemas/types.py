@@ -17,6 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 
 from aftersales.domain.model import Actor
 from aftersales.domain.money import format_fen, parse_yuan
+from aftersales.services.case_doc import local
 
 # Times a request may name: orders, clocks, questions. Past the upper bound, deadlines
 # counted in years would leave the calendar; before the lower, zones had no standard offsets.
@@ -108,12 +109,7 @@ def shown(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     """The instant in the viewer's zone (``display_zone``, else ``zone``)."""
     if value is None:
         return None
-    local = value.astimezone(display_zone.get() or zone)
-    offset = local.utcoffset()
-    if offset is not None and (offset.seconds % 60 or offset.microseconds):
-        # A historical local mean time (+08:05:43) is no RFC 3339 offset: say it in UTC.
-        return value.astimezone(UTC)
-    return local
+    return local(value, display_zone.get() or zone)
 
 
 def _iso(value: datetime) -> str:
