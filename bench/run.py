@@ -13,7 +13,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import case_page, eligibility, http_actions, lifecycle, queue, workbench
+from bench import case_page, eligibility, http_actions, lifecycle, queue, webhooks, workbench
 
 RESULTS = Path(__file__).parent / "results" / "latest.json"
 
@@ -28,6 +28,7 @@ def main() -> None:
     out.update(workbench.run())
     out.update(case_page.run())
     out.update(queue.run())
+    out.update(webhooks.run(min(seconds, 5.0)))
     lc, raw = float(out["lifecycles_per_s"]), float(out["raw_commits_per_s"])  # type: ignore[arg-type]
     req, bare = float(out["http_requests_per_s"]), float(out["bare_requests_per_s"])  # type: ignore[arg-type]
     p99 = float(out["http_p99_ms"])  # type: ignore[arg-type]

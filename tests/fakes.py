@@ -27,7 +27,15 @@ from aftersales.domain.stores import Store, StorePolicy
 from aftersales.domain.timecalc import YearData
 from aftersales.domain.webhooks import Endpoint
 from aftersales.services.values import FailedSignIns, Listed, StoredReply, TokenRecord, User
-from aftersales.services.webhooks.values import Attempt, Delivery, DueDelivery, NewEvent, SendResult, StoredEvent
+from aftersales.services.webhooks.values import (
+    Attempt,
+    Delivery,
+    DueDelivery,
+    NewEvent,
+    SendResult,
+    StoredEvent,
+    Unsent,
+)
 
 
 @dataclass
@@ -52,6 +60,8 @@ class _Data:
     outbox: list[StoredEvent] = field(default_factory=list)
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     deliveries: dict[int, dict[str, Any]] = field(default_factory=dict)
+    targets: dict[int, str | None] = field(default_factory=dict)
+    fanned_out: int = 0
 
 
 class FakeUnitOfWork:
@@ -502,11 +512,15 @@ class _Outbox(_Repo):
         seq = len(self.d.outbox) + 1
         self.d.outbox.append(StoredEvent(seq, event.id, event.type, event.case_id, event.store_id, event.created_at,
                                          event.body))
-        for endpoint_id in event.endpoints:
-            n = len(self.d.deliveries) + 1
-            self.d.deliveries[n] = {"id": n, "endpoint_id": endpoint_id, "seq": seq, "case_id": event.case_id,
-                                    "state": "pending", "attempts": 0, "next_at": event.created_at,
-                                    "first_at": event.created_at, "delivered_at": None, "owner": None, "tries": []}
+        self.d.targets[seq] = event.endpoint_id
+
+    def unsent(self, limit: int) -> tuple[int, list[Unsent]]:
+        rows = [Unsent(e.seq, e.type, e.case_id, e.store_id, self.d.targets.get(e.seq))
+                for e in self.d.outbox if e.seq > self.d.fanned_out]
+        return self.d.fanned_out, rows[:limit]
+
+    def sent_up_to(self, seq: int) -> None:
+        self.d.fanned_out = seq
 
     def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
              limit: int) -> list[StoredEvent]:
@@ -534,14 +548,27 @@ class _Webhooks(_Repo):
     def update(self, endpoint: Endpoint) -> None:
         self.d.endpoints[endpoint.id] = endpoint
 
-    def health(self, endpoint_id: str, failing_since: datetime | None, switch_off: bool, at: datetime) -> None:
+    def answered(self, endpoint_id: str) -> None:
         e = self.d.endpoints[endpoint_id]
-        self.d.endpoints[endpoint_id] = dataclasses.replace(
-            e, failing_since=failing_since, **({"enabled": False, "disabled_reason": "failing"} if switch_off else {}))
+        self.d.endpoints[endpoint_id] = dataclasses.replace(e, failing_since=None)
+
+    def failed(self, endpoint_id: str, at: datetime, failing_before: datetime) -> bool:
+        e = self.d.endpoints[endpoint_id]
+        e = dataclasses.replace(e, failing_since=e.failing_since or at)
+        off = e.enabled and e.failing_since is not None and e.failing_since <= failing_before
+        self.d.endpoints[endpoint_id] = dataclasses.replace(e, enabled=False, disabled_reason="failing") if off else e
+        return off
 
     def delete(self, endpoint_id: str) -> None:
         self.d.endpoints.pop(endpoint_id, None)
         self.d.deliveries = {k: v for k, v in self.d.deliveries.items() if v["endpoint_id"] != endpoint_id}
+
+    def add_deliveries(self, deliveries: Sequence[tuple[str, int, str | None]], at: datetime) -> None:
+        for endpoint_id, seq, case_id in deliveries:
+            n = len(self.d.deliveries) + 1
+            self.d.deliveries[n] = {"id": n, "endpoint_id": endpoint_id, "seq": seq, "case_id": case_id,
+                                    "state": "pending", "attempts": 0, "next_at": at, "first_at": at,
+                                    "delivered_at": None, "owner": None, "tries": []}
 
     def claim(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[DueDelivery]:
         out: list[DueDelivery] = []

@@ -110,7 +110,10 @@ def server(tmp_path_factory: pytest.TempPathFactory, chromium_path: str) -> Iter
     folder = tmp_path_factory.mktemp("browser")
     port = _port()
     env = {**os.environ, "AFTERSALES_DATABASE_URL": f"sqlite:///{folder / 'web.db'}", "AFTERSALES_CLOCK": "test",
-           "AFTERSALES_ADMIN_TOKEN": ADMIN, "AFTERSALES_LOG_LEVEL": "WARNING"}
+           "AFTERSALES_ADMIN_TOKEN": ADMIN, "AFTERSALES_LOG_LEVEL": "WARNING",
+           # Webhooks to the tests' own receiver on loopback, retried within a second, not minutes.
+           "AFTERSALES_WEBHOOK_ALLOW_PRIVATE": "1", "AFTERSALES_WEBHOOK_RETRY_SCALE": "0.0002",
+           "AFTERSALES_WEBHOOK_TIMEOUT": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "aftersales.entrypoints.cli", "serve", "--port", str(port)],
                             env=env)
     url = f"http://127.0.0.1:{port}"

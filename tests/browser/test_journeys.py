@@ -310,13 +310,16 @@ def test_main_pages_have_no_serious_accessibility_violation(browser: Any, server
         server.api("POST", "/api/v1/phrases", {"text": "亲,请提供问题部位的照片 (a11y)"}, who="seller:s1")
         page, urls = staff_page(browser, server, pages, "s1-owner"), [
             "/workbench", f"/workbench?q={case_id[-8:]}", f"/cases/{case_id}", "/policy", "/team", "/waiting",
-            "/phrases"]
+            "/phrases", "/webhooks"]
     elif who == "agent":
         server.api("POST", "/api/v1/phrases", {"text": "平台已介入 (a11y)", "scope": "platform"}, who="operator:ops")
         page, urls = staff_page(browser, server, pages, "agent-wang"), ["/queue", f"/cases/{case_id}", "/waiting",
                                                                          "/phrases"]
     else:
-        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules", "/waiting", "/phrases"]
+        made = server.api("POST", "/api/v1/webhook-endpoints", {"url": "https://erp.example.com/a11y"},
+                          who="operator:ops")
+        page, urls = staff_page(browser, server, pages, "ops"), ["/ops", "/rules", "/waiting", "/phrases",
+                                                                 "/webhooks", f"/webhooks/{made['id']}"]
     urls.append("/login") if who == "buyer" else None
     axe = Axe()
     for url in urls:

@@ -23,6 +23,7 @@ ROTATION_OVERLAP = timedelta(hours=24)
 JITTER = 0.2  # ± this share of a delay, so endpoints that failed together are not retried together
 
 MAX_URL = 2048
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,11 +68,6 @@ def gives_up(first_at: datetime, now: datetime) -> bool:
     return now - first_at >= KEEP_TRYING
 
 
-def switched_off(failing_since: datetime | None, now: datetime) -> bool:
-    """An endpoint failing since then, with no success in between, is switched off."""
-    return failing_since is not None and now - failing_since >= DISABLE_AFTER
-
-
 def public_address(address: str) -> bool:
     """Whether an IP address is one on the public internet: loopback, private (10/8, 172.16/12,
     192.168/16, fc00::/7), link-local (169.254/16 with the clouds' metadata 169.254.169.254,
@@ -83,6 +79,8 @@ def public_address(address: str) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address):
         inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is None and ip in _NAT64:  # a NAT64 gateway would reach the IPv4 address inside
+            inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if inner is not None:
             return public_address(str(inner))
     return ip.is_global and not ip.is_multicast

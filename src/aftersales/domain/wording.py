@@ -127,6 +127,8 @@ BUTTON: dict[str, Text] = {
     "appeal": Text("申诉", "Appeal the ruling"),
     "revoke_token": Text("撤销令牌", "Revoke the token"),
     "remove_phrase": Text("删除快捷短语", "Remove the quick phrase"),
+    "rotate_secret": Text("更换签名密钥", "Make a new signing secret"),
+    "delete_endpoint": Text("删除 Webhook 地址", "Delete the webhook endpoint"),
     "reopen_grant": Text("批准重新开启", "Reopen the window"),
     "resume": Text("恢复平台处理", "Resume the review"),
     "counter_offer": Text("提出协商方案", "Offer other terms"),

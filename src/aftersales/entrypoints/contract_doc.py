@@ -9,6 +9,7 @@ import sys
 
 from aftersales.adapters import packs
 from aftersales.domain import errors, wording
+from aftersales.domain.event_types import CATALOGUE
 from aftersales.domain.model import OPEN_STATUSES, CaseType, Role, Status
 from aftersales.domain.transitions import TRANSITIONS, Transition
 from aftersales.entrypoints.api.problems import TITLES
@@ -21,8 +22,8 @@ _INTRO = """\
 # The contract
 
 What an integrator (the marketplace's order system, its apps, a script) relies on: the case's
-statuses and actions, who may take each, the deadlines that act when nobody does, and the error
-codes. Its tables are generated from the code by
+statuses and actions, who may take each, the deadlines that act when nobody does, the error
+codes, the order facts it takes in and the events and webhooks it sends out. Its tables are generated from the code by
 `python -m aftersales.entrypoints.contract_doc > docs/contract.md` (`make docs/contract.md`); do
 not edit them by hand: a test fails when this file and the code disagree. The routes and their
 bodies are in `openapi.json` (and at `/docs` on a running server); the rules with their numbers
@@ -71,12 +72,74 @@ cancelled order takes no after-sales case (rule `order_cancelled`): its refund i
 system's.
 """
 
-_LATER = """\
-## Still to come
+_EVENTS = """\
+## Events and webhooks
 
-Event objects (`GET /api/v1/events`) and signed webhooks are being built; this file will list
-their catalogue when they land.
+Every change to a case is an event in its history, and every history event becomes an **event
+object**, written in the same transaction as the change:
+
+```json
+{"id": "evt_…", "type": "case.agreed", "created_at": "2026-03-04T09:00:00+08:00", "api_version": "v1",
+ "data": {"case": {…the case as GET /api/v1/cases/{id} answers it, less allowed_actions…},
+          "event": {"seq": 2, "action": "agree", "actor": {"role": "seller", "id": "s1"},
+                    "from_status": "awaiting_seller", "to_status": "awaiting_return", "at": "…"}}}
+```
+
+`data.case` is the case right after the change, rendered once when the change was written.
+
+**Polling.** `GET /api/v1/events?after=<event id>&type=<type>&case=<case id>&limit=` lists event
+objects oldest first after `after` (`type` may be repeated); the answer's `next_after` is the id
+to pass next time, so a poller that was down catches up from where it stopped. Events are kept at
+least 30 days. The platform's staff and the order system (`integration`) see every case's; a
+store (`seller`) its own; a buyer none.
+
+**Endpoints.** `POST /api/v1/webhook-endpoints {"url", "events"?, "store"?, "description"?}`: an
+operator's endpoint receives every case's events (or one store's, with `store`); a store's owner's
+receives the store's own. `events` filters by type (left out: every type). The answer carries
+`secret` (`whsec_…`) **once**; it is stored nowhere (derived from the system's key). `GET`,
+`PATCH {"url"?, "events"?, "description"?, "enabled"?}` and `DELETE` on
+`/api/v1/webhook-endpoints/{id}`; `POST …/{id}/rotate-secret` answers a new secret, and for 24
+hours every delivery is signed with both, so a receiver can switch without losing one;
+`POST …/{id}/test` sends a `webhook.test` event to that endpoint only. An address that is not on
+the public internet (loopback, private, link-local, a cloud's metadata service, shared address
+space) is refused `webhook_url_refused`, when registered and again on the address actually
+connected to when sending (`AFTERSALES_WEBHOOK_ALLOW_PRIVATE=1` lifts this on a closed network).
+
+**Deliveries.** A `POST` of the event object's JSON with the [Standard Webhooks](https://www.standardwebhooks.com)
+headers `webhook-id` (the event's id: the same on every retry), `webhook-timestamp` and
+`webhook-signature` (`v1,<base64 HMAC-SHA256>`, space-separated when there are two). A `2xx`
+answer within 10 seconds (3 to connect) acknowledges it; anything else, a redirect included (none
+is followed), is a failure, retried at about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h and then
+every 10 h, each ±20 %, until three days have passed; then the delivery is `failed`. An endpoint
+failing for five days with no success is switched off (`enabled` false, `disabled_reason`
+`"failing"`); switching it on again resumes. Delivery is **at least once**: deduplicate on
+`webhook-id`. A case's events reach an endpoint **in order**: a later event waits while an earlier
+one is retried; other cases are not held up. `GET …/{id}/deliveries?state=` is the delivery log
+(each try's time, status, duration and the first KB of the answer); `POST …/{id}/replay
+{"delivery": n}` sends one again, `{"since": time}` every failed one since then.
+
+**Verifying a delivery** with the `standardwebhooks` package (`pip install standardwebhooks`):
+
+```python
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+def receive(secret: str, body: bytes, headers: dict[str, str]) -> dict:
+    \"\"\"The event object, if the request was signed with ``secret`` in the last five minutes.\"\"\"
+    try:
+        return Webhook(secret).verify(body, headers)  # the raw body, exactly as received
+    except WebhookVerificationError as exc:
+        raise PermissionError(f"not from Aftersales: {exc}") from exc
+```
+
+Answer `2xx` at once and do the work after; keep the ids you have seen and skip a repeat.
 """
+
+
+def _catalogue() -> list[str]:
+    out = ["### Event types", "", "| type | history action | 中文 | English |", "|---|---|---|---|"]
+    for kind, (action, text) in sorted(CATALOGUE.items()):
+        out.append(f"| `{kind}` | {f'`{action}`' if action else '—'} | {text.zh} | {text.en} |")
+    return [*out, ""]
 
 
 def _roles(t: Transition) -> str:
@@ -137,7 +200,7 @@ def _subclasses(cls: type[errors.DomainError]) -> list[type[errors.DomainError]]
 
 
 def document() -> str:
-    lines = [_INTRO, *_statuses(), *_actions(), *_errors(), _ORDERS, _LATER]
+    lines = [_INTRO, *_statuses(), *_actions(), *_errors(), _ORDERS, _EVENTS, *_catalogue()]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -41,6 +41,7 @@ class Worker:
         # Webhook requests in flight at once, each in a thread of its own.
         self.senders = int(os.environ.get("AFTERSALES_WEBHOOK_SENDERS") or 4)
         self._stop = threading.Event()
+        self._sendable = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_purge = 0.0
 
@@ -50,6 +51,10 @@ class Worker:
         dispatch, lease = self.system.dispatch, self.lease.total_seconds()
         n = dispatch(c.FireDueTimers(owner=self.owner, lease_seconds=lease, limit=self.batch))
         n += dispatch(c.SettlePayouts(owner=self.owner, lease_seconds=lease, limit=self.batch))
+        fanned = dispatch(w.FanOutEvents())
+        if fanned:
+            self._sendable.set()
+        n += fanned
         if webhooks:
             n += dispatch(w.DeliverWebhooks(owner=self.owner, lease_seconds=lease, limit=self.batch))
         if time.monotonic() - self._last_purge > 3600:
@@ -70,7 +75,8 @@ class Worker:
                 log.exception("webhook sender %s failed; retrying", owner)
                 busy = 0
             if not busy:
-                self._stop.wait(self.poll)
+                self._sendable.wait(self.poll)  # new deliveries made by this worker wake it at once
+                self._sendable.clear()
 
     def run(self) -> None:
         log.info("worker %s started (poll %.2fs, lease %s, %d webhook senders)", self.owner, self.poll, self.lease,
@@ -96,6 +102,7 @@ class Worker:
 
     def stop(self) -> None:
         self._stop.set()
+        self._sendable.set()
         self.system.wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)

@@ -178,10 +178,38 @@ def test_a_failed_delivery_is_replayed_with_every_failed_one_since(api: Api, rec
     made = _endpoint(api, receiver)
     api.open()
     api.open(line="l2", amount="59.00")
+    receiver.fail = 1.0
+    _deliver(api)
+    receiver.fail = 0.0
     with api.system.db.engine.begin() as conn:  # three days of failing, given up
         conn.exec_driver_sql("UPDATE webhook_deliveries SET state = 'failed'")
     r = api.post(f"{HOOKS}/{made['id']}/replay", OPERATOR, {"since": "2026-01-01T00:00:00+08:00"})
     assert r.json() == {"replayed": 2}
     _deliver(api)
-    assert sorted(r.type for r in receiver.got) == ["case.opened", "case.opened"]
+    assert [r.answered for r in receiver.got] == ["failed", "failed", "ok", "ok"]
+    assert sorted(r.type for r in receiver.got) == ["case.opened"] * 4
     assert_problem(api.post(f"{HOOKS}/{made['id']}/replay", OPERATOR, {}), 422, "validation_failed")
+
+
+def test_three_days_of_failing_give_a_delivery_up_and_five_switch_the_endpoint_off(api: Api,
+                                                                                   receiver: Receiver) -> None:
+    _open_network(api)
+    api.setup_order()
+    made = _endpoint(api, receiver)
+    receiver.fail = 1.0
+    api.open()
+    _deliver(api)
+    endpoint = api.get(f"{HOOKS}/{made['id']}", OPERATOR).json()
+    assert endpoint["enabled"] is True and endpoint["failing_since"] is not None
+    with api.system.db.engine.begin() as conn:  # as if it had been failing for days
+        conn.exec_driver_sql("UPDATE webhook_deliveries SET first_at = '2020-01-01 00:00:00+00:00', "
+                             "next_at = '2020-01-01 00:00:00+00:00'")
+        conn.exec_driver_sql("UPDATE webhook_endpoints SET failing_since = '2020-01-01 00:00:00+00:00'")
+    _deliver(api)
+    log = api.get(f"{HOOKS}/{made['id']}/deliveries", OPERATOR).json()["data"]
+    assert log[0]["state"] == "failed" and log[0]["next_attempt_at"] is None
+    endpoint = api.get(f"{HOOKS}/{made['id']}", OPERATOR).json()
+    assert endpoint["enabled"] is False and endpoint["disabled_reason"] == "failing"
+    # Switched on again by a person: failing no more until it fails again.
+    r = api.client.patch(f"{HOOKS}/{made['id']}", json={"enabled": True}, headers=api.h(OPERATOR))
+    assert r.json()["enabled"] is True and r.json()["failing_since"] is None

@@ -374,6 +374,7 @@ line_reopenings = Table(
 
 # The tables of what goes out, on this metadata (see their module).
 from aftersales.adapters.db.webhook_tables import outbox as outbox  # noqa: E402
+from aftersales.adapters.db.webhook_tables import outbox_cursors as outbox_cursors  # noqa: E402
 from aftersales.adapters.db.webhook_tables import webhook_attempts as webhook_attempts  # noqa: E402
 from aftersales.adapters.db.webhook_tables import webhook_deliveries as webhook_deliveries  # noqa: E402
 from aftersales.adapters.db.webhook_tables import webhook_endpoints as webhook_endpoints  # noqa: E402

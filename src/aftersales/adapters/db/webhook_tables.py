@@ -4,7 +4,7 @@ them), in a module of their own to keep each a size that reads at once."""
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, text
 
 from aftersales.adapters.db.coltypes import JSONType, UTCDateTime, metadata
 
@@ -22,8 +22,20 @@ outbox = Table(
     # Real time of the write: what the retention of at least 30 days counts from.
     Column("recorded_at", UTCDateTime, nullable=False, index=True),
     Column("body", Text, nullable=False),
+    # A test event is for this endpoint only; null: for every endpoint that takes its type.
+    Column("endpoint_id", String(40)),
     Index("ix_outbox_case", "case_id", "seq"),
     Index("ix_outbox_type", "type", "seq"),
+)
+
+# How far the outbox has been fanned out into deliveries (one row, "webhooks"): the worker
+# reads events after it in commit order, makes a delivery to each endpoint that takes one, and
+# moves it on, in one transaction; the write of a change does not read the endpoints.
+outbox_cursors = Table(
+    "outbox_cursors",
+    metadata,
+    Column("name", String(20), primary_key=True),
+    Column("seq", Integer, nullable=False),
 )
 
 # Where events are sent: the platform's (store_id null: every case) or a store's own.
@@ -64,8 +76,14 @@ webhook_deliveries = Table(
     Column("delivered_at", UTCDateTime),
     Column("lease_owner", String(64)),
     Column("lease_until", UTCDateTime),
-    Index("ix_webhook_deliveries_due", "state", "next_at"),
-    Index("ix_webhook_deliveries_order", "endpoint_id", "case_id", "event_seq"),
+    # What is waiting, by due time, and by case for the order check: partial, so that they stay
+    # the size of what is waiting, and so that the planner takes them even before it has
+    # statistics (a full index on state let it scan every waiting row for every waiting row).
+    Index("ix_webhook_deliveries_due", "next_at", "id", postgresql_where=text("state = 'pending'"),
+          sqlite_where=text("state = 'pending'")),
+    Index("ix_webhook_deliveries_waiting", "endpoint_id", "case_id", "event_seq",
+          postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'")),
+    Index("ix_webhook_deliveries_log", "endpoint_id", "id"),
 )
 
 # Each try of a delivery, for the delivery log: what the endpoint answered and how fast.

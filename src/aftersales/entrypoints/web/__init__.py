@@ -74,7 +74,7 @@ def too_large_page(scope: Scope, en: str, zh: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from aftersales.entrypoints.web import cases, phrases, policy, routes, waiting, workbench
+    from aftersales.entrypoints.web import cases, phrases, policy, routes, waiting, webhooks, workbench
 
     folder = resources.files("aftersales.entrypoints.web").joinpath("static")
     app.mount(STATIC, StaticFiles(directory=str(folder)), name="web-static")
@@ -84,3 +84,4 @@ def install(app: FastAPI) -> None:
     app.router.routes.extend(workbench.router.routes)
     app.router.routes.extend(waiting.router.routes)
     app.router.routes.extend(phrases.router.routes)
+    app.router.routes.extend(webhooks.router.routes)

@@ -133,6 +133,10 @@ CONFIRM = {
     "rule": N_("The ruling is carried out at once: a refund it orders is paid and cannot be taken back."),
     "revoke_token": N_("Whatever uses the token is refused from now on; a new one must be issued."),
     "remove_phrase": N_("Nobody on the team can pick it any more; add it again to bring it back."),
+    "rotate_secret": N_("The new secret is shown once; the old one keeps signing beside it for 24 hours only, "
+                        "so the receiver must take the new one within a day."),
+    "delete_endpoint": N_("Nothing more is sent to this address, and its delivery log is gone; "
+                          "events are not kept for it."),
 }
 
 

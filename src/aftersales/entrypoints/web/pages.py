@@ -134,8 +134,8 @@ async def form(request: Request, who: Viewer) -> dict[str, str]:
     data = await request.form()
     fields = {k: v for k, v in data.items() if isinstance(v, str)}
     # Ticked boxes share a name: evidence cited by an action, the parties asked for evidence,
-    # the cases a bulk action is for, the reasons a policy template covers.
-    for name in ("evidence_ids", "parties", "case", "reasons"):
+    # the cases a bulk action is for, the reasons a policy template covers, a webhook's event types.
+    for name in ("evidence_ids", "parties", "case", "reasons", "events"):
         fields[name] = ",".join(v for v in data.getlist(name) if isinstance(v, str))
     expected = who.csrf or request.cookies.get(PRE_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(fields.get("csrf", ""), expected):

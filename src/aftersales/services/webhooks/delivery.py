@@ -13,7 +13,7 @@ import logging
 import random
 from datetime import timedelta
 
-from aftersales.domain.webhooks import gives_up, retry_delay, switched_off
+from aftersales.domain.webhooks import DISABLE_AFTER, gives_up, retry_delay
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.webhooks.requests import DeliverWebhooks
@@ -54,18 +54,10 @@ def _record(uow: UnitOfWork, deps: Deps, owner: str, delivery: DueDelivery, resu
     with uow.transaction():
         if not uow.webhooks.finish(delivery, owner, result, now, state, next_at):
             return  # the lease lapsed and another worker took the delivery over
-        # Only the endpoint's health is written, never the whole row: a rotation or a change
-        # made meanwhile by a person must not be undone by a worker's stale copy.
-        endpoint = uow.webhooks.get(delivery.endpoint.id)
-        if endpoint is None:
-            return
+        # Only the endpoint's health is written, by conditional updates that touch its row only
+        # when it changes: senders recording side by side do not queue on the endpoint's row,
+        # and a rotation or a person's change made meanwhile is not undone by a stale copy.
         if result.ok:
-            if endpoint.failing_since is not None:
-                uow.webhooks.health(endpoint.id, None, False, now)
-            return
-        failing_since = endpoint.failing_since or now
-        if switched_off(failing_since, now) and endpoint.enabled:
-            log.warning("webhook endpoint %s failing since %s: switched off", endpoint.id, failing_since)
-            uow.webhooks.health(endpoint.id, failing_since, True, now)
-        elif endpoint.failing_since is None:
-            uow.webhooks.health(endpoint.id, now, False, now)
+            uow.webhooks.answered(delivery.endpoint.id)
+        elif uow.webhooks.failed(delivery.endpoint.id, now, now - DISABLE_AFTER):
+            log.warning("webhook endpoint %s failing for %s: switched off", delivery.endpoint.id, DISABLE_AFTER)

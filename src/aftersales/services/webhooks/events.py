@@ -1,5 +1,6 @@
 """Event objects: every history event, as integrators receive it, written to the outbox in the
-transaction of the change it tells of, with a delivery to each endpoint that takes it."""
+transaction of the change it tells of, and fanned out by the worker into a delivery to each
+endpoint that takes it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from aftersales.services.case_doc import case_document, local
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.values import Page
-from aftersales.services.webhooks.requests import ListEvents
+from aftersales.services.webhooks.requests import FanOutEvents, ListEvents
 from aftersales.services.webhooks.values import NewEvent, StoredEvent
 
 API_VERSION = "v1"
@@ -44,9 +45,7 @@ def publish(uow: UnitOfWork, deps: Deps, case: Case, event: Event) -> None:
                   "from_status": event.from_status.value if event.from_status else None,
                   "to_status": event.to_status.value, "at": created},
     }
-    targets = tuple(e.id for e in uow.webhooks.enabled() if e.takes(kind, case.store_id))
-    uow.outbox.add(NewEvent(event_id, kind, case.id, case.store_id, event.at, body(event_id, kind, created, data),
-                            targets))
+    uow.outbox.add(NewEvent(event_id, kind, case.id, case.store_id, event.at, body(event_id, kind, created, data)))
 
 
 def test_event(deps: Deps, endpoint_id: str, store_id: str | None) -> NewEvent:
@@ -55,7 +54,24 @@ def test_event(deps: Deps, endpoint_id: str, store_id: str | None) -> NewEvent:
     event_id = deps.new_id("evt")
     data = {"endpoint": endpoint_id, "message": {"zh": "这是一条测试事件", "en": "This is a test event"}}
     created = local(at, deps.pack.zone).isoformat()
-    return NewEvent(event_id, TEST, None, store_id, at, body(event_id, TEST, created, data), (endpoint_id,))
+    return NewEvent(event_id, TEST, None, store_id, at, body(event_id, TEST, created, data), endpoint_id)
+
+
+def fan_out(cmd: FanOutEvents, uow: UnitOfWork, deps: Deps) -> int:
+    """Make the deliveries of the events written since the last fan-out, to each enabled endpoint
+    that takes them (a test event to its own endpoint only); answers how many events it read.
+    Done by the worker, so that writing a change never reads the endpoints."""
+    with uow.transaction():
+        _, unsent = uow.outbox.unsent(cmd.limit)
+        if not unsent:
+            return 0
+        endpoints = uow.webhooks.enabled()
+        uow.webhooks.add_deliveries([
+            (e.id, u.seq, u.case_id) for u in unsent for e in endpoints
+            if (e.id == u.endpoint_id if u.endpoint_id is not None else e.takes(u.type, u.store_id))],
+            deps.wall_clock.now())
+        uow.outbox.sent_up_to(unsent[-1].seq)
+    return len(unsent)
 
 
 def list_events(q: ListEvents, uow: UnitOfWork, deps: Deps) -> Page[StoredEvent]:

@@ -20,6 +20,7 @@ HANDLERS: Mapping[type, Any] = {
     w.EndpointDeliveries: endpoints.endpoint_deliveries,
     w.ListEvents: events.list_events,
     w.DeliverWebhooks: delivery.deliver_webhooks,
+    w.FanOutEvents: events.fan_out,
 }
 
 # Run by ``record`` for every history event ("*"), in the transaction that writes it.

@@ -8,13 +8,22 @@ from datetime import datetime
 from typing import Protocol
 
 from aftersales.domain.webhooks import Endpoint
-from aftersales.services.webhooks.values import Delivery, DueDelivery, NewEvent, SendResult, StoredEvent
+from aftersales.services.webhooks.values import Delivery, DueDelivery, NewEvent, SendResult, StoredEvent, Unsent
 
 
 class OutboxRepository(Protocol):
     def add(self, event: NewEvent) -> None:
-        """Write the event object and a pending delivery to each of its endpoints, in the
-        caller's transaction and in commit order (a poller never sees a later event first)."""
+        """Write the event object in the caller's transaction, in commit order (a poller or the
+        fan-out never sees a later event before an earlier one)."""
+        ...
+
+    def unsent(self, limit: int) -> tuple[int, list[Unsent]]:
+        """Where the fan-out stands (held until the transaction ends, so one worker at a time
+        fans out) and the events after it, oldest first."""
+        ...
+
+    def sent_up_to(self, seq: int) -> None:
+        """The fan-out has made the deliveries of every event up to ``seq``."""
         ...
 
     def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
@@ -45,9 +54,18 @@ class WebhookRepository(Protocol):
 
     def delete(self, endpoint_id: str) -> None: ...
 
-    def health(self, endpoint_id: str, failing_since: datetime | None, switch_off: bool, at: datetime) -> None:
-        """Write since when the endpoint has been failing (None: it answers), and switch it off
-        (reason "failing") if told; nothing else of the endpoint."""
+    def add_deliveries(self, deliveries: Sequence[tuple[str, int, str | None]], at: datetime) -> None:
+        """Pending deliveries, due at ``at``: (endpoint, event position, case) each."""
+        ...
+
+    def answered(self, endpoint_id: str) -> None:
+        """The endpoint answered: it is failing no longer."""
+        ...
+
+    def failed(self, endpoint_id: str, at: datetime, failing_before: datetime) -> bool:
+        """The endpoint failed at ``at``: failing since then unless it already was; switched off
+        (reason "failing") if it has been failing since before ``failing_before``. Answers
+        whether this switched it off."""
         ...
 
     def claim(self, now: datetime, owner: str, lease_until: datetime, limit: int) -> list[DueDelivery]:

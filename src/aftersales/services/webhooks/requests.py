@@ -80,6 +80,13 @@ class DeliverWebhooks(Command[int]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FanOutEvents(Command[int]):
+    """Make the deliveries of the events written since the last time (the worker)."""
+
+    limit: int = 500
+
+
+@dataclass(frozen=True, kw_only=True)
 class ListEndpoints(Request[list[Endpoint]]):
     actor: Actor
 

@@ -26,7 +26,8 @@ class StoredEvent:
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
-    """An event object to write with the change it tells of, and the endpoints it goes to."""
+    """An event object to write with the change it tells of; ``endpoint_id``: for that endpoint
+    only (a test event), else for every endpoint that takes it when it is fanned out."""
 
     id: str
     type: str
@@ -34,7 +35,18 @@ class NewEvent:
     store_id: str | None
     created_at: datetime
     body: str
-    endpoints: tuple[str, ...]
+    endpoint_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """An event in the outbox not yet fanned out into deliveries."""
+
+    seq: int
+    type: str
+    case_id: str | None
+    store_id: str | None
+    endpoint_id: str | None
 
 
 @dataclass(frozen=True, slots=True)

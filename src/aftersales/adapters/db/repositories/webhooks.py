@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, exists, insert, select, text, update
+from sqlalchemy import and_, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from aftersales.adapters.db import tables as t
@@ -21,6 +22,7 @@ from aftersales.services.webhooks.values import (
     NewEvent,
     SendResult,
     StoredEvent,
+    Unsent,
 )
 
 _o, _e, _d, _a = t.outbox.c, t.webhook_endpoints.c, t.webhook_deliveries.c, t.webhook_attempts.c
@@ -28,6 +30,18 @@ _o, _e, _d, _a = t.outbox.c, t.webhook_endpoints.c, t.webhook_deliveries.c, t.we
 # commits, so on PostgreSQL the outbox's positions are given in commit order (SQLite has one writer).
 _OUTBOX_LOCK = text("SELECT pg_advisory_xact_lock(7260415)")
 _EVENT_COLS = (_o.seq, _o.id, _o.type, _o.case_id, _o.store_id, _o.created_at, _o.body)
+# Built once: a statement made per event (its .values() and cache key) cost more than running it.
+_EVENT_INSERT = insert(t.outbox)
+_DELIVERY_INSERT = insert(t.webhook_deliveries)
+_FAN_OUT = "webhooks"
+_CURSOR = select(t.outbox_cursors.c.seq).where(t.outbox_cursors.c.name == _FAN_OUT)
+_CURSOR_LOCKED = _CURSOR.with_for_update()
+_CURSOR_MADE = {"postgresql": postgresql.insert(t.outbox_cursors).on_conflict_do_nothing(),
+                "sqlite": sqlite.insert(t.outbox_cursors).on_conflict_do_nothing()}
+_CURSOR_MOVE = update(t.outbox_cursors).where(t.outbox_cursors.c.name == _FAN_OUT).values(seq=bindparam("seq"))
+_UNSENT = (select(_o.seq, _o.type, _o.case_id, _o.store_id, _o.endpoint_id).where(_o.seq > bindparam("after"))
+           .order_by(_o.seq).limit(bindparam("limit")))
+_ENABLED = select(t.webhook_endpoints).where(_e.enabled.is_(True))
 
 
 class SqlOutbox(Repository):
@@ -41,7 +55,7 @@ class SqlOutbox(Repository):
         self.pending.append(event)
 
     def flush(self) -> None:
-        """Write the held events and their deliveries, in the transaction about to commit."""
+        """Write the held events, in the transaction about to commit."""
         if not self.pending:
             return
         events, self.pending = self.pending, []
@@ -49,15 +63,19 @@ class SqlOutbox(Repository):
         if self.tx.dialect == "postgresql":
             conn.execute(_OUTBOX_LOCK)
         now = utcnow()
-        deliveries = []
-        for event in events:
-            seq = conn.execute(insert(t.outbox).values(
-                id=event.id, type=event.type, case_id=event.case_id, store_id=event.store_id,
-                created_at=event.created_at, recorded_at=now, body=event.body).returning(_o.seq)).scalar_one()
-            deliveries += [{"endpoint_id": e, "event_seq": seq, "case_id": event.case_id, "state": "pending",
-                            "attempts": 0, "next_at": now, "first_at": now} for e in event.endpoints]
-        if deliveries:
-            conn.execute(insert(t.webhook_deliveries), deliveries)
+        conn.execute(_EVENT_INSERT, [
+            {"id": e.id, "type": e.type, "case_id": e.case_id, "store_id": e.store_id, "created_at": e.created_at,
+             "recorded_at": now, "body": e.body, "endpoint_id": e.endpoint_id} for e in events])
+
+    def unsent(self, limit: int) -> tuple[int, list[Unsent]]:
+        conn = self.tx.conn
+        conn.execute(_CURSOR_MADE[self.tx.dialect], {"name": _FAN_OUT, "seq": 0})
+        at = conn.execute(_CURSOR_LOCKED if self.tx.dialect == "postgresql" else _CURSOR).scalar_one()
+        rows = conn.execute(_UNSENT, {"after": at, "limit": limit}).all()
+        return int(at), [Unsent(*r) for r in rows]
+
+    def sent_up_to(self, seq: int) -> None:
+        self.tx.conn.execute(_CURSOR_MOVE, {"seq": seq})
 
     def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
              limit: int) -> list[StoredEvent]:
@@ -91,13 +109,20 @@ def _endpoint_row(e: Endpoint) -> dict[str, Any]:
 
 
 _earlier = aliased(t.webhook_deliveries)
+# The first waiting event of its case to its endpoint, asked per candidate as a scalar subquery:
+# an index probe each (ix_webhook_deliveries_waiting), taken in due order until the claim is
+# full. As a NOT EXISTS it was planned as an anti-join over everything waiting, which before
+# statistics meant every waiting row scanned for every waiting row (0.7 s with 3,000 waiting).
+_HEAD = (select(func.min(_earlier.c.event_seq))
+         .where(_earlier.c.endpoint_id == _d.endpoint_id, _earlier.c.case_id == _d.case_id,
+                _earlier.c.state == "pending")
+         .scalar_subquery())
 _DUE = (
     select(_d.id)
     .join(t.webhook_endpoints, _e.id == _d.endpoint_id)
     .where(_d.state == "pending", _d.next_at <= bindparam("now"), _e.enabled.is_(True),
            _d.lease_until.is_(None) | (_d.lease_until < bindparam("now")),
-           ~exists().where(_earlier.c.endpoint_id == _d.endpoint_id, _earlier.c.case_id == _d.case_id,
-                           _earlier.c.state == "pending", _earlier.c.event_seq < _d.event_seq))
+           _d.case_id.is_(None) | (_d.event_seq == _HEAD))
     .order_by(_d.next_at, _d.id)
 )
 
@@ -120,7 +145,7 @@ class SqlWebhooks(Repository):
         return [_endpoint(r) for r in self.tx.conn.execute(q).all()]
 
     def enabled(self) -> list[Endpoint]:
-        rows = self.tx.conn.execute(select(t.webhook_endpoints).where(_e.enabled.is_(True))).all()
+        rows = self.tx.conn.execute(_ENABLED).all()
         return [_endpoint(r) for r in rows]
 
     def update(self, endpoint: Endpoint) -> None:
@@ -128,11 +153,24 @@ class SqlWebhooks(Repository):
         del row["id"]
         self.tx.conn.execute(update(t.webhook_endpoints).where(_e.id == endpoint.id).values(**row))
 
-    def health(self, endpoint_id: str, failing_since: datetime | None, switch_off: bool, at: datetime) -> None:
-        values: dict[str, Any] = {"failing_since": failing_since}
-        if switch_off:
-            values.update(enabled=False, disabled_reason="failing", updated_at=at)
-        self.tx.conn.execute(update(t.webhook_endpoints).where(_e.id == endpoint_id).values(**values))
+    def answered(self, endpoint_id: str) -> None:
+        self.tx.conn.execute(update(t.webhook_endpoints).where(_e.id == endpoint_id, _e.failing_since.is_not(None))
+                             .values(failing_since=None))
+
+    def failed(self, endpoint_id: str, at: datetime, failing_before: datetime) -> bool:
+        conn = self.tx.conn
+        conn.execute(update(t.webhook_endpoints).where(_e.id == endpoint_id, _e.failing_since.is_(None))
+                     .values(failing_since=at))
+        off = conn.execute(update(t.webhook_endpoints).where(
+            _e.id == endpoint_id, _e.enabled.is_(True), _e.failing_since <= failing_before)
+            .values(enabled=False, disabled_reason="failing", updated_at=at))
+        return bool(off.rowcount)
+
+    def add_deliveries(self, deliveries: Sequence[tuple[str, int, str | None]], at: datetime) -> None:
+        if deliveries:
+            self.tx.conn.execute(_DELIVERY_INSERT, [
+                {"endpoint_id": e, "event_seq": seq, "case_id": case, "state": "pending", "attempts": 0, "next_at": at,
+                 "first_at": at} for e, seq, case in deliveries])
 
     def delete(self, endpoint_id: str) -> None:
         conn = self.tx.conn

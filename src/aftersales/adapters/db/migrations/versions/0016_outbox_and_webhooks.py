@@ -1,5 +1,5 @@
-"""What goes out: the outbox of event objects, webhook endpoints, their deliveries and the
-attempts of each
+"""What goes out: the outbox of event objects and how far it was fanned out, webhook
+endpoints, their deliveries and the attempts of each
 
 Revision ID: 0016
 Revises: 0015
@@ -32,12 +32,19 @@ def upgrade() -> None:
         sa.Column("created_at", _T, nullable=False),
         sa.Column("recorded_at", _T, nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=True),
         sa.PrimaryKeyConstraint("seq", name="pk_outbox"),
         sa.UniqueConstraint("id", name="uq_outbox_id"),
     )
     op.create_index("ix_outbox_recorded_at", "outbox", ["recorded_at"])
     op.create_index("ix_outbox_case", "outbox", ["case_id", "seq"])
     op.create_index("ix_outbox_type", "outbox", ["type", "seq"])
+    op.create_table(
+        "outbox_cursors",
+        sa.Column("name", sa.String(length=20), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name="pk_outbox_cursors"),
+    )
     op.create_table(
         "webhook_endpoints",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -74,8 +81,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["event_seq"], ["outbox.seq"], name="fk_webhook_deliveries_event_seq_outbox"),
         sa.PrimaryKeyConstraint("id", name="pk_webhook_deliveries"),
     )
-    op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["state", "next_at"])
-    op.create_index("ix_webhook_deliveries_order", "webhook_deliveries", ["endpoint_id", "case_id", "event_seq"])
+    waiting = sa.text("state = 'pending'")
+    op.create_index("ix_webhook_deliveries_due", "webhook_deliveries", ["next_at", "id"], postgresql_where=waiting,
+                    sqlite_where=waiting)
+    op.create_index("ix_webhook_deliveries_waiting", "webhook_deliveries", ["endpoint_id", "case_id", "event_seq"],
+                    postgresql_where=waiting, sqlite_where=waiting)
+    op.create_index("ix_webhook_deliveries_log", "webhook_deliveries", ["endpoint_id", "id"])
     op.create_table(
         "webhook_attempts",
         sa.Column("delivery_id", sa.Integer(), nullable=False),
@@ -97,4 +108,5 @@ def downgrade() -> None:
     op.drop_table("webhook_attempts")
     op.drop_table("webhook_deliveries")
     op.drop_table("webhook_endpoints")
+    op.drop_table("outbox_cursors")
     op.drop_table("outbox")
