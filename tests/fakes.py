@@ -522,6 +522,9 @@ class _Outbox(_Repo):
     def sent_up_to(self, seq: int) -> None:
         self.d.fanned_out = seq
 
+    def purge(self, before: datetime, limit: int) -> int:
+        return 0  # the fake keeps no recording time; the SQL repositories are tested on this
+
     def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
              limit: int) -> list[StoredEvent]:
         found = [e for e in self.d.outbox if e.seq > after and e.type != "webhook.test"

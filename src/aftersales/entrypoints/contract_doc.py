@@ -112,7 +112,8 @@ answer within 10 seconds (3 to connect) acknowledges it; anything else, a redire
 is followed), is a failure, retried at about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h and then
 every 10 h, each ±20 %, until three days have passed; then the delivery is `failed`. An endpoint
 failing for five days with no success is switched off (`enabled` false, `disabled_reason`
-`"failing"`); switching it on again resumes. Delivery is **at least once**: deduplicate on
+`"failing"`); switching it on again sends what was waiting. Events written while an endpoint
+is switched off are not sent to it: catch up from `GET /api/v1/events`. Delivery is **at least once**: deduplicate on
 `webhook-id`. A case's events reach an endpoint **in order**: a later event waits while an earlier
 one is retried; other cases are not held up. `GET …/{id}/deliveries?state=` is the delivery log
 (each try's time, status, duration and the first KB of the answer); `POST …/{id}/replay

@@ -23,6 +23,7 @@ from aftersales.services.webhooks import requests as w
 log = logging.getLogger("aftersales.worker")
 
 IDEMPOTENCY_KEEP = timedelta(hours=48)  # the contract promises at least 24 h
+EVENTS_KEEP = timedelta(days=35)  # the contract promises at least 30 days
 
 
 class Worker:
@@ -62,6 +63,9 @@ class Worker:
             purged = dispatch(c.PurgeIdempotency(before=datetime.now(UTC) - IDEMPOTENCY_KEEP))
             if purged:
                 log.info("purged %d idempotency keys older than %s", purged, IDEMPOTENCY_KEEP)
+            events = dispatch(w.PurgeEvents(before=datetime.now(UTC) - EVENTS_KEEP))
+            if events:
+                log.info("purged %d events older than %s", events, EVENTS_KEEP)
         return n
 
     def send(self, index: int) -> None:

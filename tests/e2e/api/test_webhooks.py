@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
 from aftersales.adapters.webhooks import HttpSender
+from aftersales.services.webhooks import requests as w
 from tests.e2e.api.helpers import assert_problem
 from tests.e2e.conftest import ORDER, Api
 from tests.receiver import Receiver
@@ -213,3 +214,21 @@ def test_three_days_of_failing_give_a_delivery_up_and_five_switch_the_endpoint_o
     # Switched on again by a person: failing no more until it fails again.
     r = api.client.patch(f"{HOOKS}/{made['id']}", json={"enabled": True}, headers=api.h(OPERATOR))
     assert r.json()["enabled"] is True and r.json()["failing_since"] is None
+
+
+def test_events_older_than_the_keeping_period_are_forgotten_unless_still_waiting(api: Api,
+                                                                                  receiver: Receiver) -> None:
+    _open_network(api)
+    api.setup_order()
+    _endpoint(api, receiver)
+    api.open()
+    _deliver(api)  # the first is delivered
+    receiver.fail = 1.0
+    api.open(line="l2", amount="59.00")
+    _deliver(api)  # the second waits for its retry
+    with api.system.db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE outbox SET recorded_at = '2020-01-01 00:00:00+00:00'")
+    purged = api.system.dispatch(w.PurgeEvents(before=datetime.now(UTC) - timedelta(days=35)))
+    assert purged == 1
+    left = api.get("/api/v1/events", OPERATOR).json()["data"]
+    assert [e["data"]["case"]["line_id"] for e in left] == ["l2"]

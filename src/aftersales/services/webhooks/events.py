@@ -14,7 +14,7 @@ from aftersales.services.case_doc import case_document, local
 from aftersales.services.deps import Deps
 from aftersales.services.ports import UnitOfWork
 from aftersales.services.values import Page
-from aftersales.services.webhooks.requests import FanOutEvents, ListEvents
+from aftersales.services.webhooks.requests import FanOutEvents, ListEvents, PurgeEvents
 from aftersales.services.webhooks.values import NewEvent, StoredEvent
 
 API_VERSION = "v1"
@@ -72,6 +72,11 @@ def fan_out(cmd: FanOutEvents, uow: UnitOfWork, deps: Deps) -> int:
             deps.wall_clock.now())
         uow.outbox.sent_up_to(unsent[-1].seq)
     return len(unsent)
+
+
+def purge_events(cmd: PurgeEvents, uow: UnitOfWork, deps: Deps) -> int:
+    with uow.transaction():
+        return uow.outbox.purge(cmd.before, cmd.limit)
 
 
 def list_events(q: ListEvents, uow: UnitOfWork, deps: Deps) -> Page[StoredEvent]:

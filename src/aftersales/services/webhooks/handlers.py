@@ -21,6 +21,7 @@ HANDLERS: Mapping[type, Any] = {
     w.ListEvents: events.list_events,
     w.DeliverWebhooks: delivery.deliver_webhooks,
     w.FanOutEvents: events.fan_out,
+    w.PurgeEvents: events.purge_events,
 }
 
 # Run by ``record`` for every history event ("*"), in the transaction that writes it.

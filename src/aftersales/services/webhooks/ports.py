@@ -22,6 +22,11 @@ class OutboxRepository(Protocol):
         fans out) and the events after it, oldest first."""
         ...
 
+    def purge(self, before: datetime, limit: int) -> int:
+        """Forget up to ``limit`` events recorded before ``before``, fanned out and waiting for
+        no endpoint, with their deliveries and attempts; answers how many."""
+        ...
+
     def sent_up_to(self, seq: int) -> None:
         """The fan-out has made the deliveries of every event up to ``seq``."""
         ...

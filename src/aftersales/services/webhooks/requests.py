@@ -87,6 +87,15 @@ class FanOutEvents(Command[int]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PurgeEvents(Command[int]):
+    """Forget events recorded before ``before`` that were fanned out and are not waiting to be
+    sent anywhere, with their deliveries' log (the worker, hourly); answers how many."""
+
+    before: datetime
+    limit: int = 5000
+
+
+@dataclass(frozen=True, kw_only=True)
 class ListEndpoints(Request[list[Endpoint]]):
     actor: Actor
 

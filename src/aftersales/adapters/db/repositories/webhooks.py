@@ -63,9 +63,10 @@ class SqlOutbox(Repository):
         if self.tx.dialect == "postgresql":
             conn.execute(_OUTBOX_LOCK)
         now = utcnow()
-        conn.execute(_EVENT_INSERT, [
-            {"id": e.id, "type": e.type, "case_id": e.case_id, "store_id": e.store_id, "created_at": e.created_at,
-             "recorded_at": now, "body": e.body, "endpoint_id": e.endpoint_id} for e in events])
+        rows = [{"id": e.id, "type": e.type, "case_id": e.case_id, "store_id": e.store_id, "created_at": e.created_at,
+                 "recorded_at": now, "body": e.body, "endpoint_id": e.endpoint_id} for e in events]
+        # One row (nearly always) as one row: a list, even of one, takes the batching path.
+        conn.execute(_EVENT_INSERT, rows[0] if len(rows) == 1 else rows)
 
     def unsent(self, limit: int) -> tuple[int, list[Unsent]]:
         conn = self.tx.conn
@@ -76,6 +77,20 @@ class SqlOutbox(Repository):
 
     def sent_up_to(self, seq: int) -> None:
         self.tx.conn.execute(_CURSOR_MOVE, {"seq": seq})
+
+    def purge(self, before: datetime, limit: int) -> int:
+        conn = self.tx.conn
+        fanned = conn.execute(_CURSOR).scalar_one_or_none() or 0
+        waiting = select(_d.event_seq).where(_d.state == "pending")
+        seqs = list(conn.execute(select(_o.seq).where(_o.recorded_at < before, _o.seq <= fanned,
+                                                      _o.seq.not_in(waiting)).order_by(_o.seq).limit(limit)).scalars())
+        if not seqs:
+            return 0
+        gone = select(_d.id).where(_d.event_seq.in_(seqs))
+        conn.execute(delete(t.webhook_attempts).where(_a.delivery_id.in_(gone)))
+        conn.execute(delete(t.webhook_deliveries).where(_d.event_seq.in_(seqs)))
+        conn.execute(delete(t.outbox).where(_o.seq.in_(seqs)))
+        return len(seqs)
 
     def page(self, store_id: str | None, after: int, types: Sequence[str], case_id: str | None,
              limit: int) -> list[StoredEvent]:
