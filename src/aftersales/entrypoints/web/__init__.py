@@ -59,14 +59,11 @@ def too_large_page(scope: Scope, en: str, zh: str) -> Response:
     """A page for a form whose body or file was over its limit (refused before it was read, so
     before any session is looked at): what was too large, that nothing was saved, and the way
     back to the page it came from."""
-    from urllib.parse import urlsplit
-
-    from aftersales.entrypoints.web.pages import offline_viewer, render
+    from aftersales.entrypoints.web.pages import came_from, offline_viewer, render
 
     request = Request(scope)
     who = offline_viewer(request)
-    came = urlsplit(request.headers.get("referer", ""))
-    back = came.path if came.netloc == request.url.netloc and came.path.startswith("/") else "/"
+    back = came_from(request)
     text = who.reader.text(Text(f"{zh}。没有保存任何内容:请返回并选择较小的文件。",
                                 f"{en[:1].upper()}{en[1:]}. Nothing was saved: go back and choose smaller files."))
     return render(request, who, "message.html", status=413, heading=who.reader._("Too large to send"), text=text,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
@@ -172,9 +173,11 @@ async def uploads(request: Request, name: str) -> list[tuple[bytes, str]]:
 
 def render(request: Request, who: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env = environment(who.reader.lang)
+    # The language and zone switches reload the page: for an answer to a form, the page the form
+    # was on (the form's own address takes no GET).
+    path = request.url.path if request.method == "GET" else came_from(request)
     html = env.get_template(template).render(
-        request=request, who=who, r=who.reader, lang=who.reader.lang, path=request.url.path, zones=ZONES,
-        **context)
+        request=request, who=who, r=who.reader, lang=who.reader.lang, path=path, zones=ZONES, **context)
     response = HTMLResponse(html, status_code=status)
     if request.method != "GET" and request.headers.get("hx-request"):
         # A form's answer drawn in place (a refusal, a question before an irreversible step):
@@ -187,6 +190,12 @@ def render(request: Request, who: Viewer, template: str, status: int = 200, **co
         response.set_cookie(TZ_COOKIE, str(request.query_params["tz"]), max_age=LANG_MAX_AGE, samesite="lax",
                             secure=secure)
     return response
+
+
+def came_from(request: Request) -> str:
+    """The page a request was sent from, if it is one of ours (its Referer); else the home page."""
+    came = urlsplit(request.headers.get("referer", ""))
+    return came.path if came.netloc == request.url.netloc and came.path.startswith("/") else "/"
 
 
 def redirect(url: str) -> RedirectResponse:
